@@ -1,0 +1,1 @@
+"""Pause: reflect before a formal process. This package imports nothing from Rasa."""
