@@ -1,0 +1,203 @@
+"""The Just Culture rule engine: answers in, one recommended route and its reasons out.
+
+Deterministic and transparent: every route comes with the reason codes that led to it, in the
+Guide's terms, and the questions still unknown. "Not sure" never counts as "no": it never takes
+a Guide exit, it never clears one either, and it is always reported as unknown.
+"""
+from dataclasses import dataclass
+from enum import Enum
+from typing import List, Mapping, Optional, Tuple
+
+from bot.reflection.questions import NO, UNSURE, URGENT_CONCERN_TYPES, URGENT_ROUTES, YES
+
+Answers = Mapping[str, Optional[str]]
+
+
+class Route(str, Enum):
+    """The routes Pause can recommend, gentlest last-resort ordering aside."""
+
+    ESCALATE_NOW = "escalate_now"
+    HEALTH_SUPPORT = "health_support"
+    SYSTEM_LEARNING = "system_learning"
+    INFORMAL_RESOLUTION = "informal_resolution"
+    DEVELOPMENT = "development"
+    SENIOR_HR_ADVICE = "senior_hr_advice"
+    FORMAL_LAST_RESORT = "formal_last_resort"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The engine's recommendation.
+
+    route: the one recommended route.
+    guide_exit: the Just Culture Guide exit (A-G) that applies, if any.
+    urgent_route: for escalations, which urgent route (danger, safeguarding, fraud, crime, deliberate_harm).
+    reasons: reason codes, in the order they were found.
+    unknowns: the questions answered "not sure" that still matter.
+    """
+
+    route: Route
+    guide_exit: Optional[str]
+    urgent_route: Optional[str]
+    reasons: Tuple[str, ...]
+    unknowns: Tuple[str, ...]
+
+
+HEALTH_QUESTIONS = ("health_substance", "health_physical", "health_mental")
+FORESIGHT_QUESTIONS = ("protocol_exists", "protocol_workable", "knowingly_departed")
+SUBSTITUTION_QUESTIONS = ("peers_same", "missed_training", "lacked_supervision")
+
+
+def urgent_route_of(answers: Answers) -> Optional[str]:
+    """The urgent route the answers call for, or None."""
+    concern = answers.get("concern_type")
+    if concern in URGENT_CONCERN_TYPES:
+        return URGENT_CONCERN_TYPES[concern]
+    screen = answers.get("urgent_screen")
+    if screen in URGENT_ROUTES:
+        return screen
+    if answers.get("deliberate_harm") == YES:
+        return "deliberate_harm"
+    return None
+
+
+def _first(answers: Answers, questions: Tuple[str, ...], value: str) -> Optional[str]:
+    """The first of questions, in asking order, whose answer is value."""
+    for question in questions:
+        if answers.get(question) == value:
+            return question
+    return None
+
+
+def _asked_in_chain(answers: Answers, questions: Tuple[str, ...], exit_value: str) -> List[str]:
+    """The questions of one Guide step that are asked: the chain stops at the first exit answer."""
+    asked = []
+    for question in questions:
+        asked.append(question)
+        if answers.get(question) == exit_value:
+            break
+    return asked
+
+
+def _health_exit(answers: Answers) -> Optional[str]:
+    return _first(answers, HEALTH_QUESTIONS, YES)
+
+
+def _foresight_exit(answers: Answers) -> Optional[str]:
+    return _first(answers, FORESIGHT_QUESTIONS, NO)
+
+
+def _substitution_exit(answers: Answers) -> Optional[str]:
+    return _first(answers, SUBSTITUTION_QUESTIONS, YES)
+
+
+def next_questions(answers: Answers) -> List[str]:
+    """The questions the reflection asks, in order, given the answers so far (skip logic).
+
+    Answered questions stay in the list; a question made moot by an earlier answer is left out.
+    The list ends at the first answer that ends the reflection.
+    """
+    questions = ["concern_type"]
+    if answers.get("concern_type") in URGENT_CONCERN_TYPES:
+        return questions
+    questions.append("urgent_screen")
+    screen = answers.get("urgent_screen")
+    if screen in URGENT_ROUTES:
+        return questions
+    if screen == UNSURE:
+        questions.append("deliberate_harm")
+        if answers.get("deliberate_harm") == YES:
+            return questions
+
+    questions += _asked_in_chain(answers, HEALTH_QUESTIONS, YES)
+    if _health_exit(answers):
+        questions.append("health_spotted_earlier")
+    else:
+        questions += _asked_in_chain(answers, FORESIGHT_QUESTIONS, NO)
+        if not _foresight_exit(answers):
+            questions += _asked_in_chain(answers, SUBSTITUTION_QUESTIONS, YES)
+            if not _substitution_exit(answers):
+                questions.append("mitigation")
+
+    questions.append("informal_conversation")
+    if _reaches_management_action(answers):
+        questions.append("pattern")
+    questions.append("good_outcome")
+    return questions
+
+
+def _reaches_management_action(answers: Answers) -> bool:
+    """True when no Guide exit before step 5's 'no' applies (exit G is still possible)."""
+    return not (
+        _health_exit(answers)
+        or _foresight_exit(answers)
+        or _substitution_exit(answers)
+        or answers.get("mitigation") == YES
+    )
+
+
+def _unknowns(answers: Answers) -> Tuple[str, ...]:
+    asked = next_questions(answers)
+    return tuple(q for q in asked if answers.get(q) == UNSURE)
+
+
+def route_for(answers: Answers) -> Assessment:
+    """Turn the reflection's answers into one recommended route with its reasons."""
+    urgent = urgent_route_of(answers)
+    if urgent:
+        guide_exit = "A" if urgent == "deliberate_harm" else None
+        return Assessment(Route.ESCALATE_NOW, guide_exit, urgent, (f"urgent_{urgent}",), ())
+
+    unknowns = _unknowns(answers)
+    reasons: List[str] = []
+
+    health = _health_exit(answers)
+    if health:
+        reasons.append(health)
+        spotted = answers.get("health_spotted_earlier")
+        if spotted in (YES, UNSURE):
+            reasons.append("health_spotted_earlier")
+        guide_exit = "B" if health == "health_substance" else "C"
+        return Assessment(Route.HEALTH_SUPPORT, guide_exit, None, tuple(reasons), unknowns)
+
+    foresight = _foresight_exit(answers)
+    if foresight:
+        reasons.append(f"{foresight}_no")
+        return Assessment(Route.SYSTEM_LEARNING, "D", None, tuple(reasons), unknowns)
+
+    substitution = _substitution_exit(answers)
+    if substitution:
+        reasons.append(substitution)
+        return Assessment(Route.SYSTEM_LEARNING, "E", None, tuple(reasons), unknowns)
+
+    if answers.get("mitigation") == YES:
+        reasons.append("mitigation")
+        return Assessment(Route.SENIOR_HR_ADVICE, "F", None, tuple(reasons), unknowns)
+
+    return _management_action(answers, unknowns)
+
+
+def _management_action(answers: Answers, unknowns: Tuple[str, ...]) -> Assessment:
+    """Guide exit G: proportionate management action, the formal process only as a last resort."""
+    reasons: List[str] = ["no_exit_applies"] if answers.get("mitigation") == NO else []
+    if answers.get("informal_conversation") != YES:
+        reasons.append(
+            "informal_conversation_unknown"
+            if answers.get("informal_conversation") == UNSURE
+            else "no_informal_conversation"
+        )
+        return Assessment(Route.INFORMAL_RESOLUTION, "G", None, tuple(reasons), unknowns)
+
+    pattern = answers.get("pattern")
+    if pattern != YES:
+        reasons.append("pattern_unknown" if pattern == UNSURE else "first_occurrence")
+        return Assessment(Route.DEVELOPMENT, "G", None, tuple(reasons), unknowns)
+
+    reasons.append("pattern_despite_support")
+    if unknowns:
+        # A formal process cannot be justified while part of the picture is still unknown.
+        reasons.append("unknowns_before_formal")
+        return Assessment(Route.SENIOR_HR_ADVICE, "G", None, tuple(reasons), unknowns)
+    if answers.get("concern_type") in ("performance", "attendance"):
+        reasons.append("capability_route")
+    return Assessment(Route.FORMAL_LAST_RESORT, "G", None, tuple(reasons), unknowns)

@@ -1,0 +1,87 @@
+"""The reflection's questions, in the order they are asked, and the answers each accepts.
+
+The order follows the Just Culture Guide (NHS Improvement, 2018): the urgent screen first, then
+step 1 (deliberate harm), step 2 (health), step 3 (foresight), step 4 (substitution), step 5
+(mitigation), then the questions Pause adds: any informal conversation yet, a pattern despite
+support, and what a good outcome would be.
+"""
+from typing import Dict, FrozenSet, Tuple
+
+YES = "yes"
+NO = "no"
+UNSURE = "unsure"
+YES_NO_UNSURE: FrozenSet[str] = frozenset({YES, NO, UNSURE})
+
+CONCERN_TYPES: Tuple[str, ...] = (
+    "clinical",
+    "conduct",
+    "attendance",
+    "performance",
+    "relationships",
+    "bullying",
+    "fraud",
+    "safeguarding",
+    "crime",
+    "other",
+)
+
+# Urgent routes that bypass the reflection ("Do not delay").
+URGENT_ROUTES: Tuple[str, ...] = ("danger", "safeguarding", "fraud", "crime", "deliberate_harm")
+URGENT_SCREEN_VALUES: FrozenSet[str] = frozenset(URGENT_ROUTES + ("none", UNSURE))
+
+# A concern type that is itself an urgent matter goes straight to its route.
+URGENT_CONCERN_TYPES: Dict[str, str] = {
+    "fraud": "fraud",
+    "safeguarding": "safeguarding",
+    "crime": "crime",
+}
+
+GOOD_OUTCOMES: Tuple[str, ...] = (
+    "learning",
+    "behaviour_change",
+    "health_support",
+    "relationship_repaired",
+    "patient_safety",
+    "other",
+)
+
+# Every question of the reflection form, in asking order.
+QUESTIONS: Tuple[str, ...] = (
+    "concern_type",
+    "urgent_screen",
+    "deliberate_harm",
+    "health_substance",
+    "health_physical",
+    "health_mental",
+    "health_spotted_earlier",
+    "protocol_exists",
+    "protocol_workable",
+    "knowingly_departed",
+    "peers_same",
+    "missed_training",
+    "lacked_supervision",
+    "mitigation",
+    "informal_conversation",
+    "pattern",
+    "good_outcome",
+)
+
+# The questions answered yes / no / not sure; the rest take a category.
+YES_NO_QUESTIONS: FrozenSet[str] = frozenset(QUESTIONS) - {
+    "concern_type",
+    "urgent_screen",
+    "good_outcome",
+}
+
+ALLOWED_VALUES: Dict[str, FrozenSet[str]] = {
+    **{name: YES_NO_UNSURE for name in YES_NO_QUESTIONS},
+    "concern_type": frozenset(CONCERN_TYPES),
+    "urgent_screen": URGENT_SCREEN_VALUES,
+    "good_outcome": frozenset(GOOD_OUTCOMES),
+}
+
+
+def is_valid_answer(question: str, value: object) -> bool:
+    """True when value is one of the answers the question accepts."""
+    allowed = ALLOWED_VALUES.get(question)
+    return allowed is not None and isinstance(value, str) and value in allowed

@@ -1,0 +1,120 @@
+"""Table-driven tests of the Just Culture rule engine: every Guide exit, urgent route and unsure path."""
+import pytest
+
+from bot.reflection import Route, next_questions, route_for
+from bot.reflection.questions import QUESTIONS
+
+CLEAR = {
+    "concern_type": "conduct",
+    "urgent_screen": "none",
+    "health_substance": "no",
+    "health_physical": "no",
+    "health_mental": "no",
+    "protocol_exists": "yes",
+    "protocol_workable": "yes",
+    "knowingly_departed": "yes",
+    "peers_same": "no",
+    "missed_training": "no",
+    "lacked_supervision": "no",
+    "mitigation": "no",
+    "informal_conversation": "yes",
+    "pattern": "yes",
+    "good_outcome": "behaviour_change",
+}
+
+
+def with_(**changes):
+    answers = dict(CLEAR)
+    answers.update(changes)
+    return answers
+
+
+ROUTE_CASES = [
+    # id, answers, route, guide exit, urgent route, reasons
+    ("urgent danger", with_(urgent_screen="danger"), Route.ESCALATE_NOW, None, "danger", ("urgent_danger",)),
+    ("urgent safeguarding", with_(urgent_screen="safeguarding"), Route.ESCALATE_NOW, None, "safeguarding", ("urgent_safeguarding",)),
+    ("urgent fraud", with_(urgent_screen="fraud"), Route.ESCALATE_NOW, None, "fraud", ("urgent_fraud",)),
+    ("urgent crime", with_(urgent_screen="crime"), Route.ESCALATE_NOW, None, "crime", ("urgent_crime",)),
+    ("A deliberate harm from screen", with_(urgent_screen="deliberate_harm"), Route.ESCALATE_NOW, "A", "deliberate_harm", ("urgent_deliberate_harm",)),
+    ("A deliberate harm when screen unsure", with_(urgent_screen="unsure", deliberate_harm="yes"), Route.ESCALATE_NOW, "A", "deliberate_harm", ("urgent_deliberate_harm",)),
+    ("fraud concern type", {"concern_type": "fraud"}, Route.ESCALATE_NOW, None, "fraud", ("urgent_fraud",)),
+    ("safeguarding concern type", {"concern_type": "safeguarding"}, Route.ESCALATE_NOW, None, "safeguarding", ("urgent_safeguarding",)),
+    ("crime concern type", {"concern_type": "crime"}, Route.ESCALATE_NOW, None, "crime", ("urgent_crime",)),
+    ("B substance", with_(health_substance="yes", health_spotted_earlier="no"), Route.HEALTH_SUPPORT, "B", None, ("health_substance",)),
+    ("C physical", with_(health_physical="yes", health_spotted_earlier="yes"), Route.HEALTH_SUPPORT, "C", None, ("health_physical", "health_spotted_earlier")),
+    ("C mental", with_(health_mental="yes", health_spotted_earlier="no"), Route.HEALTH_SUPPORT, "C", None, ("health_mental",)),
+    ("D no protocol", with_(protocol_exists="no"), Route.SYSTEM_LEARNING, "D", None, ("protocol_exists_no",)),
+    ("D unworkable", with_(protocol_workable="no"), Route.SYSTEM_LEARNING, "D", None, ("protocol_workable_no",)),
+    ("D not knowingly", with_(knowingly_departed="no"), Route.SYSTEM_LEARNING, "D", None, ("knowingly_departed_no",)),
+    ("E peers same", with_(peers_same="yes"), Route.SYSTEM_LEARNING, "E", None, ("peers_same",)),
+    ("E missed training", with_(missed_training="yes"), Route.SYSTEM_LEARNING, "E", None, ("missed_training",)),
+    ("E no supervision", with_(lacked_supervision="yes"), Route.SYSTEM_LEARNING, "E", None, ("lacked_supervision",)),
+    ("F mitigation", with_(mitigation="yes"), Route.SENIOR_HR_ADVICE, "F", None, ("mitigation",)),
+    ("G no informal conversation", with_(informal_conversation="no"), Route.INFORMAL_RESOLUTION, "G", None, ("no_exit_applies", "no_informal_conversation")),
+    ("G informal unknown", with_(informal_conversation="unsure"), Route.INFORMAL_RESOLUTION, "G", None, ("no_exit_applies", "informal_conversation_unknown")),
+    ("G first occurrence", with_(pattern="no"), Route.DEVELOPMENT, "G", None, ("no_exit_applies", "first_occurrence")),
+    ("G pattern unknown", with_(pattern="unsure"), Route.DEVELOPMENT, "G", None, ("no_exit_applies", "pattern_unknown")),
+    ("G formal last resort", CLEAR, Route.FORMAL_LAST_RESORT, "G", None, ("no_exit_applies", "pattern_despite_support")),
+    ("G formal, capability", with_(concern_type="performance"), Route.FORMAL_LAST_RESORT, "G", None, ("no_exit_applies", "pattern_despite_support", "capability_route")),
+    ("G unknowns block formal", with_(health_mental="unsure"), Route.SENIOR_HR_ADVICE, "G", None, ("no_exit_applies", "pattern_despite_support", "unknowns_before_formal")),
+    ("G mitigation unsure", with_(mitigation="unsure"), Route.SENIOR_HR_ADVICE, "G", None, ("pattern_despite_support", "unknowns_before_formal")),
+]
+
+
+@pytest.mark.parametrize("answers,route,guide_exit,urgent,reasons", [c[1:] for c in ROUTE_CASES], ids=[c[0] for c in ROUTE_CASES])
+def test_route_for(answers, route, guide_exit, urgent, reasons):
+    assessment = route_for(answers)
+    assert assessment.route == route
+    assert assessment.guide_exit == guide_exit
+    assert assessment.urgent_route == urgent
+    assert assessment.reasons == reasons
+
+
+def test_unsure_never_takes_an_exit_and_is_reported():
+    answers = with_(health_substance="unsure", health_physical="unsure", health_mental="unsure",
+                    protocol_exists="unsure", peers_same="unsure", pattern="no")
+    assessment = route_for(answers)
+    assert assessment.route == Route.DEVELOPMENT
+    assert assessment.unknowns == ("health_substance", "health_physical", "health_mental", "protocol_exists", "peers_same")
+
+
+def test_unsure_urgent_screen_is_an_unknown_and_asks_deliberate_harm():
+    answers = with_(urgent_screen="unsure", deliberate_harm="no")
+    assert "deliberate_harm" in next_questions(answers)
+    assert "urgent_screen" in route_for(answers).unknowns
+
+
+def test_answered_no_on_the_screen_does_not_ask_deliberate_harm():
+    assert "deliberate_harm" not in next_questions(CLEAR)
+
+
+SKIP_CASES = [
+    ("empty", {}, ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental",
+                   "protocol_exists", "protocol_workable", "knowingly_departed", "peers_same", "missed_training",
+                   "lacked_supervision", "mitigation", "informal_conversation", "pattern", "good_outcome"]),
+    ("urgent concern type", {"concern_type": "fraud"}, ["concern_type"]),
+    ("urgent screen", {"concern_type": "conduct", "urgent_screen": "danger"}, ["concern_type", "urgent_screen"]),
+    ("deliberate harm yes", {"concern_type": "conduct", "urgent_screen": "unsure", "deliberate_harm": "yes"},
+     ["concern_type", "urgent_screen", "deliberate_harm"]),
+    ("health exit skips steps 3 to 5 and pattern", {"concern_type": "conduct", "urgent_screen": "none", "health_substance": "yes"},
+     ["concern_type", "urgent_screen", "health_substance", "health_spotted_earlier", "informal_conversation", "good_outcome"]),
+    ("foresight exit", {"urgent_screen": "none", "health_substance": "no", "health_physical": "no", "health_mental": "no",
+                        "protocol_exists": "no"},
+     ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental", "protocol_exists",
+      "informal_conversation", "good_outcome"]),
+    ("substitution exit", with_(missed_training="yes"),
+     ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental", "protocol_exists",
+      "protocol_workable", "knowingly_departed", "peers_same", "missed_training", "informal_conversation", "good_outcome"]),
+    ("mitigation yes skips pattern", with_(mitigation="yes"),
+     [q for q in QUESTIONS if q not in ("deliberate_harm", "health_spotted_earlier", "pattern")]),
+]
+
+
+@pytest.mark.parametrize("answers,expected", [c[1:] for c in SKIP_CASES], ids=[c[0] for c in SKIP_CASES])
+def test_next_questions_skip_logic(answers, expected):
+    assert next_questions(answers) == expected
+
+
+def test_questions_follow_the_guide_order():
+    asked = next_questions({})
+    assert asked == [q for q in QUESTIONS if q in asked]
