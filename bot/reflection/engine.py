@@ -120,7 +120,8 @@ def next_questions(answers: Answers) -> List[str]:
                 questions.append("mitigation")
 
     questions.append("informal_conversation")
-    if _reaches_management_action(answers):
+    # A pattern only matters when an informal conversation has happened and exit G is still open.
+    if _reaches_management_action(answers) and answers.get("informal_conversation") == YES:
         questions.append("pattern")
     questions.append("good_outcome")
     return questions

@@ -91,7 +91,7 @@ def test_answered_no_on_the_screen_does_not_ask_deliberate_harm():
 SKIP_CASES = [
     ("empty", {}, ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental",
                    "protocol_exists", "protocol_workable", "knowingly_departed", "peers_same", "missed_training",
-                   "lacked_supervision", "mitigation", "informal_conversation", "pattern", "good_outcome"]),
+                   "lacked_supervision", "mitigation", "informal_conversation", "good_outcome"]),
     ("urgent concern type", {"concern_type": "fraud"}, ["concern_type"]),
     ("urgent screen", {"concern_type": "conduct", "urgent_screen": "danger"}, ["concern_type", "urgent_screen"]),
     ("deliberate harm yes", {"concern_type": "conduct", "urgent_screen": "unsure", "deliberate_harm": "yes"},
@@ -107,6 +107,10 @@ SKIP_CASES = [
       "protocol_workable", "knowingly_departed", "peers_same", "missed_training", "informal_conversation", "good_outcome"]),
     ("mitigation yes skips pattern", with_(mitigation="yes"),
      [q for q in QUESTIONS if q not in ("deliberate_harm", "health_spotted_earlier", "pattern")]),
+    ("no informal conversation skips pattern", with_(informal_conversation="no"),
+     [q for q in QUESTIONS if q not in ("deliberate_harm", "health_spotted_earlier", "pattern")]),
+    ("informal conversation asks about a pattern", with_(pattern=None),
+     [q for q in QUESTIONS if q not in ("deliberate_harm", "health_spotted_earlier")]),
 ]
 
 
