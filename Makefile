@@ -1,0 +1,98 @@
+# Pause: every job has one target. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.10 is needed by Rasa 3.6; override with `make PYTHON=/path/to/python3.10 ...`.
+PYTHON ?= $(shell for p in $$(ls -d "$$(pyenv root 2>/dev/null)"/versions/3.10.*/bin/python 2>/dev/null) python3.10 python3; do \
+	if "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then echo "$$p"; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+RASA := RASA_TELEMETRY_ENABLED=false $(BIN)/rasa
+SPACY_MODEL := var/spacy/pause_en
+MODEL := models/pause.tar.gz
+TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_MODEL)/meta.json
+HOST ?= 127.0.0.1
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help setup spacy train validate db-upgrade run actions shell test test-unit test-conversations \
+	content-check nlu-eval report demo bench clean lock
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.10 not found: set PYTHON=/path/to/python3.10"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9 || true
+	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(PY) -r requirements.txt; \
+	else $(PY) -m pip install --quiet -r requirements.txt; fi
+	touch $@
+
+setup: $(BIN)/.installed ## Create .venv with Python 3.10 and the pinned dependencies
+
+$(SPACY_MODEL)/meta.json: $(BIN)/.installed $(wildcard bot/nlp/*.py bot/nlp/patterns/*)
+	$(PY) -m bot.nlp build $(SPACY_MODEL)
+
+spacy: $(SPACY_MODEL)/meta.json ## Build the project's own spaCy pipeline (blank English + rules)
+
+$(MODEL): $(BIN)/.installed $(TRAINING_FILES) $(wildcard components/*.py)
+	$(RASA) train --fixed-model-name pause --out models --quiet
+	touch $@
+
+train: $(MODEL) ## Train the Rasa model when data, config or domain changed
+
+validate: $(BIN)/.installed ## Check the training data and domain (warnings fail)
+	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
+
+db-upgrade: $(BIN)/.installed ## Migrate the outcome database to the latest schema
+	$(PY) -m bot db upgrade
+
+run: $(MODEL) db-upgrade ## Start the action server (5055) and Rasa (5005); Ctrl-C stops both
+	HOST=$(HOST) RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) scripts/serve.sh
+
+actions: $(BIN)/.installed ## Start only the action server
+	$(BIN)/rasa run actions --actions actions -p $(ACTIONS_PORT)
+
+shell: $(MODEL) db-upgrade ## Talk to Pause in the terminal (starts the action server too)
+	SHELL_MODE=1 HOST=$(HOST) RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) scripts/serve.sh
+
+content-check: $(BIN)/.installed ## Fail on any expired or malformed content entry
+	$(PY) -m bot content check
+
+test-unit: $(SPACY_MODEL)/meta.json ## Unit tests (no trained model needed)
+	$(PY) -m pytest -q -m "not model" tests
+
+test-conversations: $(MODEL) ## Conversation tests against real Rasa and action servers
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
+	$(PY) -m pytest -q -m model tests
+
+nlu-eval: $(MODEL) ## Score intent accuracy on the held-out NLU set
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/nlu --no-plot
+	$(PY) scripts/nlu_summary.py results/nlu
+
+test: $(BIN)/.installed ## Everything: content check, unit tests, validation, training, conversation tests
+	$(MAKE) --no-print-directory content-check
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory validate
+	$(MAKE) --no-print-directory train
+	$(MAKE) --no-print-directory test-conversations
+	$(MAKE) --no-print-directory nlu-eval
+
+report: $(BIN)/.installed ## Print the pilot figures
+	$(PY) -m bot report
+
+bench: $(MODEL) ## Measure latency, throughput, memory and training time beside Rasa's starter bot
+	$(PY) scripts/bench.py
+
+clean: ## Remove trained models, results, caches and local databases
+	rm -rf models results .rasa var .pytest_cache
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +
+
+lock: $(BIN)/.installed ## Regenerate requirements.txt from the installed environment
+	$(BIN)/uv pip freeze --python $(PY) | grep -v -e '^uv==' -e '^-e ' > requirements.frozen
+	{ sed -n '1,3p' requirements.txt; cat requirements.frozen; } > requirements.txt.new && mv requirements.txt.new requirements.txt && rm requirements.frozen

@@ -1,0 +1,324 @@
+"""The manager's reflection: form validation with skip logic, assessment, decision, record, feedback."""
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.interfaces import Action
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    FORM,
+    channel_of,
+    reflection_answers,
+    reflection_key,
+    reset_reflection,
+    response_text,
+    send_contacts,
+)
+from bot.content.alternatives import alternatives_for, get_alternative, match_alternative
+from bot.outcomes import ESCALATED, FORMAL, HR_ADVICE, is_override, record_reflection, save_feedback
+from bot.reflection import Assessment, Route, next_questions, route_for
+from bot.reflection.questions import (
+    CONCERN_TYPES,
+    GOOD_OUTCOMES,
+    URGENT_CONCERN_TYPES,
+    URGENT_SCREEN_VALUES,
+)
+from bot.store import StoreError
+
+logger = logging.getLogger(__name__)
+
+DECISION_CHOICES = {HR_ADVICE: "utter_decision_option_hr", FORMAL: "utter_decision_option_formal"}
+_FORMAL_WORDS = re.compile(r"\b(formal|investigat\w*|disciplinary|hearing|proceed)\b", re.I)
+_HR_WORDS = re.compile(r"\b(hr|human resources|people team|er advice)\b", re.I)
+_RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_SKIP_WORDS = re.compile(r"\b(skip|no thanks|rather not|pass)\b", re.I)
+
+
+def decision_options(assessment: Assessment, concern_type: Optional[str]) -> List[str]:
+    """The decisions offered: the alternatives fitting the route, then HR advice, then formal."""
+    ids = [alt.id for alt in alternatives_for(assessment.route.value, concern_type)]
+    return ids + [HR_ADVICE, FORMAL]
+
+
+def decision_title(decision: str, domain: DomainDict) -> str:
+    """A decision's words: the alternative's title or the domain's wording of a choice."""
+    if decision in DECISION_CHOICES:
+        return response_text(domain, DECISION_CHOICES[decision])
+    alternative = get_alternative(decision)
+    return alternative.title if alternative else decision
+
+
+def parse_rating(value: Any) -> Optional[str]:
+    """'1'-'5' from a button, a digit in text or a number word; 'skip'; else None."""
+    text = str(value or "").strip().lower()
+    if text == "skip" or _SKIP_WORDS.search(text):
+        return "skip"
+    digits = re.findall(r"\b([1-5])\b", text)
+    if len(digits) == 1:
+        return digits[0]
+    words = [n for word, n in _RATING_WORDS.items() if re.search(rf"\b{word}\b", text)]
+    return str(words[0]) if len(words) == 1 else None
+
+
+class ValidateReflectionForm(FormValidationAction):
+    """Validates each answer and applies the Guide's skip logic through required_slots."""
+
+    def name(self) -> Text:
+        return "validate_reflection_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        answers = reflection_answers(tracker)
+        questions = next_questions(answers)
+        if route_for(answers).route == Route.ESCALATE_NOW:
+            return questions
+        after = ["decision", "feedback_helpful"]
+        if tracker.get_slot("feedback_helpful") != "skip":
+            after.append("feedback_recommend")
+        return questions + after
+
+    def validate_concern_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value in CONCERN_TYPES:
+            return {"concern_type": value}
+        dispatcher.utter_message(response="utter_invalid_concern_type")
+        return {"concern_type": None}
+
+    def validate_urgent_screen(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        value = URGENT_CONCERN_TYPES.get(value, value)
+        if value in URGENT_SCREEN_VALUES:
+            return {"urgent_screen": value}
+        dispatcher.utter_message(response="utter_invalid_urgent_screen")
+        return {"urgent_screen": None}
+
+    def validate_good_outcome(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value in GOOD_OUTCOMES:
+            return {"good_outcome": value}
+        # Free text is a story about people: keep only the category, never the words.
+        return {"good_outcome": "other"}
+
+    def validate_decision(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        answers = reflection_answers(tracker)
+        options = decision_options(route_for(answers), answers.get("concern_type"))
+        text = str(value or "")
+        if text in options:
+            return {"decision": text}
+        alternative = match_alternative(text)
+        if alternative and alternative.id in options:
+            return {"decision": alternative.id}
+        if _FORMAL_WORDS.search(text):
+            return {"decision": FORMAL}
+        if _HR_WORDS.search(text):
+            return {"decision": HR_ADVICE}
+        dispatcher.utter_message(response="utter_invalid_decision")
+        return {"decision": None}
+
+    def validate_feedback_helpful(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        rating = parse_rating(value)
+        if rating is None:
+            dispatcher.utter_message(response="utter_invalid_feedback_helpful")
+        return {"feedback_helpful": rating}
+
+
+class ActionAskDecision(Action):
+    """Shows the assessment - route, reasons, unknowns, alternatives - and asks for the decision."""
+
+    def name(self) -> Text:
+        return "action_ask_decision"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        answers = reflection_answers(tracker)
+        assessment = route_for(answers)
+        dispatcher.utter_message(response="utter_assessment_intro")
+        dispatcher.utter_message(response=f"utter_route_{assessment.route.value}")
+        for reason in assessment.reasons:
+            dispatcher.utter_message(response=f"utter_reason_{reason}")
+        if assessment.unknowns:
+            dispatcher.utter_message(response="utter_unknowns_intro")
+            for question in assessment.unknowns:
+                dispatcher.utter_message(response=f"utter_unknown_{question}")
+        if assessment.route == Route.FORMAL_LAST_RESORT:
+            dispatcher.utter_message(response="utter_formal_safeguards")
+        alternatives = alternatives_for(assessment.route.value, answers.get("concern_type"))
+        if alternatives:
+            dispatcher.utter_message(response="utter_alternatives_intro")
+            for alternative in alternatives:
+                dispatcher.utter_message(
+                    response="utter_alternative", title=alternative.title, when=alternative.when
+                )
+        buttons = [
+            {"title": decision_title(option, domain), "payload": f'/inform{{"decision": "{option}"}}'}
+            for option in decision_options(assessment, answers.get("concern_type"))
+        ]
+        dispatcher.utter_message(response="utter_ask_decision", buttons=buttons)
+        return [SlotSet("route", assessment.route.value)]
+
+
+def reflection_summary(
+    reference: str, answers: Dict[str, Optional[str]], assessment: Assessment, decision: str, domain: DomainDict
+) -> Dict[str, str]:
+    """The summary's parts in domain words: no free text from the conversation is ever included."""
+    concern_titles = {
+        button["payload"].split('"')[-2]: button["title"]
+        for button in domain["responses"]["utter_ask_concern_type"][0]["buttons"]
+    }
+    answer_words = {"yes": "yes", "no": "no", "unsure": "not sure"}
+    asked = [q for q in next_questions(answers) if q not in ("concern_type", "good_outcome")]
+    lines = [
+        f"{response_text(domain, f'utter_ask_{q}')} {answer_words.get(answers.get(q) or '', answers.get(q) or '-')}"
+        for q in asked
+    ]
+    return {
+        "reference": reference,
+        "concern": concern_titles.get(answers.get("concern_type") or "", "Something else"),
+        "answers": " | ".join(lines),
+        "route": response_text(domain, f"utter_route_{assessment.route.value}"),
+        "reasons": " ".join(response_text(domain, f"utter_reason_{r}") for r in assessment.reasons),
+        "decision": decision_title(decision, domain),
+    }
+
+
+class ActionAskFeedbackHelpful(Action):
+    """Records the outcome once the decision is made, gives the reference and summary, asks for feedback."""
+
+    def name(self) -> Text:
+        return "action_ask_feedback_helpful"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        answers = reflection_answers(tracker)
+        assessment = route_for(answers)
+        decision = tracker.get_slot("decision")
+        events: List[EventType] = []
+        if is_override(decision, assessment):
+            dispatcher.utter_message(response="utter_override_noted")
+        if decision == FORMAL:
+            dispatcher.utter_message(response="utter_formal_safeguards")
+        reference = tracker.get_slot("case_reference")
+        if not reference:
+            try:
+                reference = record_reflection(
+                    answers,
+                    assessment,
+                    decision,
+                    channel=channel_of(tracker),
+                    demo=bool(tracker.get_slot("demo_mode")),
+                    idempotency_key=reflection_key(tracker),
+                )
+            except StoreError:
+                logger.exception("The outcome could not be stored.")
+                dispatcher.utter_message(response="utter_record_failed")
+                return [SlotSet("feedback_helpful", "skip"), SlotSet("feedback_recommend", None)]
+            events.append(SlotSet("case_reference", reference))
+        dispatcher.utter_message(response="utter_case_recorded", reference=reference)
+        dispatcher.utter_message(
+            response="utter_summary", **reflection_summary(reference, answers, assessment, decision, domain)
+        )
+        dispatcher.utter_message(response="utter_ask_feedback_helpful")
+        return events
+
+
+class ActionCompleteReflection(Action):
+    """Closes a finished reflection: an urgent route is given and recorded, or feedback is saved."""
+
+    def name(self) -> Text:
+        return "action_complete_reflection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        answers = reflection_answers(tracker)
+        assessment = route_for(answers)
+        if assessment.route == Route.ESCALATE_NOW:
+            self._escalate(dispatcher, tracker, answers, assessment)
+        else:
+            reference = tracker.get_slot("case_reference")
+            if reference:
+                try:
+                    save_feedback(
+                        reference, tracker.get_slot("feedback_helpful"), tracker.get_slot("feedback_recommend")
+                    )
+                except StoreError:
+                    logger.exception("Feedback could not be stored.")
+            dispatcher.utter_message(response="utter_thanks_feedback")
+        return reset_reflection()
+
+    @staticmethod
+    def _escalate(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        answers: Dict[str, Optional[str]],
+        assessment: Assessment,
+    ) -> None:
+        urgent = assessment.urgent_route
+        dispatcher.utter_message(response=f"utter_urgent_{urgent}")
+        send_contacts(dispatcher, f"urgent_{urgent}")
+        try:
+            reference = record_reflection(
+                answers,
+                assessment,
+                ESCALATED,
+                channel=channel_of(tracker),
+                demo=bool(tracker.get_slot("demo_mode")),
+                idempotency_key=reflection_key(tracker),
+            )
+        except StoreError:
+            logger.exception("The escalation could not be stored.")
+            dispatcher.utter_message(response="utter_record_failed")
+            return
+        dispatcher.utter_message(response="utter_reflection_complete_escalated", reference=reference)
+
+
+class ActionStopReflection(Action):
+    """Leaves the reflection cleanly, saying honestly whether anything was recorded."""
+
+    def name(self) -> Text:
+        return "action_stop_reflection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        reference = tracker.get_slot("case_reference")
+        in_progress = tracker.active_loop.get("name") == FORM or tracker.get_slot("reflection_paused")
+        if reference:
+            dispatcher.utter_message(response="utter_stopped_after_record", reference=reference)
+        elif in_progress:
+            dispatcher.utter_message(response="utter_stopped")
+        else:
+            dispatcher.utter_message(response="utter_nothing_to_stop")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)] + reset_reflection()
+
+
+class ActionResumeReflection(Action):
+    """Resumes a reflection paused by the safety net, only because the user asked to carry on."""
+
+    def name(self) -> Text:
+        return "action_resume_reflection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        dispatcher.utter_message(response="utter_resume_reflection")
+        return [SlotSet("reflection_paused", False)]
+

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server together; Ctrl-C (or TERM) stops both cleanly.
+# SHELL_MODE=1 talks to Pause in the terminal instead of serving HTTP channels.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HOST="${HOST:-127.0.0.1}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+export RASA_TELEMETRY_ENABLED=false PYTHONPATH="${PYTHONPATH:-$PWD}"
+export PAUSE_ACTION_ENDPOINT="${PAUSE_ACTION_ENDPOINT:-http://127.0.0.1:${ACTIONS_PORT}/webhook}"
+mkdir -p var
+
+.venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" &
+actions_pid=$!
+stop() { kill "$actions_pid" 2>/dev/null || true; wait "$actions_pid" 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+if [ "${SHELL_MODE:-0}" = "1" ]; then
+  .venv/bin/rasa shell --model models/pause.tar.gz --endpoints endpoints.yml -p "$RASA_PORT"
+else
+  .venv/bin/rasa run --model models/pause.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+    -i "$HOST" -p "$RASA_PORT" --cors "${PAUSE_CORS_ORIGINS:-http://localhost:${RASA_PORT}}"
+fi

@@ -1,0 +1,51 @@
+"""Replays every scripted conversation in tests/conversations/*.yml against a real Pause.
+
+Each turn names the responses the bot must give, in order; a conversation may also name the case
+that must be stored at its end. These run the real NLU model, rules, action server and database.
+"""
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+
+from tests.support.conversation import Conversation
+
+pytestmark = pytest.mark.model
+
+HERE = Path(__file__).parent
+
+
+def load_conversations():
+    for path in sorted(HERE.glob("*.yml")):
+        for conversation in yaml.safe_load(path.read_text())["conversations"]:
+            yield pytest.param(conversation, id=f"{path.stem}: {conversation['name']}")
+
+
+def stored_cases(database_url, sender_key=None):
+    engine = create_engine(database_url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT * FROM cases ORDER BY id")).mappings().all()
+    engine.dispose()
+    return [dict(row) for row in rows]
+
+
+@pytest.mark.parametrize("script", list(load_conversations()))
+def test_conversation(pause, script):
+    conversation = Conversation(pause, f"test-{uuid.uuid4().hex}")
+    before = len(stored_cases(pause.database_url))
+    for number, turn in enumerate(script["turns"], start=1):
+        reply = conversation.say(turn["user"])
+        assert reply.responses == turn["bot"], f"turn {number}: {turn['user']!r}"
+        for fragment in turn.get("says", []):
+            assert fragment in reply.text, f"turn {number}: {fragment!r} missing from the reply"
+    cases = stored_cases(pause.database_url)
+    expected = script.get("case")
+    if expected is None:
+        assert len(cases) == before, "no case should have been stored"
+        return
+    assert len(cases) == before + 1, "exactly one case should have been stored"
+    case = cases[-1]
+    for key, value in expected.items():
+        assert case[key] == value, f"case {key}"
