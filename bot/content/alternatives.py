@@ -1,0 +1,315 @@
+"""The catalogue of alternatives to a formal investigation (content/alternatives.yml).
+
+Each alternative fits one or more recommended routes, and may fit some concern types especially
+well. For a route, Pause suggests the alternatives that fit it: those that fit the concern type
+first, then the rest in the order the catalogue lists them.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+
+from bot.content.files import ContentError, read_yaml, resolve_content_dir
+from bot.reflection.engine import Route
+from bot.reflection.questions import CONCERN_TYPES
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_FILE = "alternatives.yml"
+TITLE_MAX_LENGTH = 40
+DEFAULT_LIMIT = 4
+
+# Escalating now has no alternatives: those routes must never wait.
+ROUTES: Tuple[str, ...] = tuple(route.value for route in Route if route is not Route.ESCALATE_NOW)
+NO_ALTERNATIVE_ROUTES: Tuple[str, ...] = (Route.ESCALATE_NOW.value,)
+
+REQUIRED_FIELDS: Tuple[str, ...] = ("id", "title", "when", "routes")
+OPTIONAL_FIELDS: Tuple[str, ...] = ("concern_types", "keywords")
+
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_WORD_PATTERN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# A match just after one of these words is being ruled out ("not mediation", "rather than
+# mediation"), not chosen.
+_CONTRACTED_NEGATIONS = (
+    "don't", "doesn't", "didn't", "won't", "wouldn't", "can't", "shouldn't", "isn't", "aren't"
+)
+_NEGATIONS = frozenset(
+    {"no", "not", "never", "without", "nor", "cannot", "instead", "than"}
+    | set(_CONTRACTED_NEGATIONS)
+    | {word.replace("'", "") for word in _CONTRACTED_NEGATIONS}
+)
+_NEGATION_WINDOW = 3
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()]|\bbut\b")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One alternative to a formal investigation.
+
+    title: short enough for a button. when: one plain line on when it helps.
+    routes: the recommended routes it fits. concern_types: concern types it fits especially well.
+    keywords: extra phrases that name it in free text ("OH referral", "mediator").
+    """
+
+    id: str
+    title: str
+    when: str
+    routes: Tuple[str, ...]
+    concern_types: Tuple[str, ...] = ()
+    keywords: Tuple[str, ...] = ()
+
+    def fits(self, route: str) -> bool:
+        """True when this alternative fits the recommended route."""
+        return route in self.routes
+
+    def phrases(self) -> Tuple[str, ...]:
+        """Every phrase that names this alternative: its id, its title and its keywords."""
+        return (self.id.replace("_", " "), self.title) + self.keywords
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The alternatives, in the order the catalogue lists them."""
+
+    items: Tuple[Alternative, ...]
+
+    def for_route(
+        self, route: Union[str, Route], concern_type: Optional[str] = None, limit: int = DEFAULT_LIMIT
+    ) -> List[Alternative]:
+        """The alternatives that fit the route, those that fit the concern type first."""
+        route_name = _route_name(route)
+        if concern_type is not None and concern_type not in CONCERN_TYPES:
+            raise ValueError(f"unknown concern type {concern_type!r}")
+        fitting = [item for item in self.items if item.fits(route_name)]
+        especially = [item for item in fitting if concern_type in item.concern_types]
+        ranked: List[Alternative] = []
+        for item in especially + fitting:
+            if item not in ranked:
+                ranked.append(item)
+        return ranked[: max(limit, 0)]
+
+    def get(self, alternative_id: str) -> Optional[Alternative]:
+        """The alternative with this id, or None."""
+        for item in self.items:
+            if item.id == alternative_id:
+                return item
+        return None
+
+    def match(self, text: str) -> Optional[Alternative]:
+        """The alternative that free text names, or None when it names none or several.
+
+        Phrases match whole words. A phrase inside a longer phrase of another alternative does
+        not count ("restorative supervision" is not a restorative conversation), nor does one
+        just after a negation in the same clause, so "not mediation, coaching" names coaching.
+        """
+        found: List[_Found] = []
+        for clause_number, clause in enumerate(_clauses(text)):
+            for item in self.items:
+                for phrase in item.phrases():
+                    found += [
+                        _Found(item, clause_number, start, end)
+                        for start, end in _spans(clause, _words(phrase))
+                    ]
+        named = {match.item.id: match.item for match in found if not match.inside_another(found)}
+        return next(iter(named.values())) if len(named) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Where a phrase naming an alternative occurs: a clause and a span of its words."""
+
+    item: Alternative
+    clause: int
+    start: int
+    end: int
+
+    def inside_another(self, found: Iterable["_Found"]) -> bool:
+        """True when a longer phrase naming another alternative covers this one."""
+        return any(
+            other.item is not self.item
+            and other.clause == self.clause
+            and other.start <= self.start
+            and self.end <= other.end
+            and other.end - other.start > self.end - self.start
+            for other in found
+        )
+
+
+def read_catalogue(path: Path, label: str = CATALOGUE_FILE) -> Tuple[Tuple[Alternative, ...], List[str]]:
+    """The well-formed alternatives in a catalogue file, and one problem per malformed one.
+
+    Raises ContentError when the file is missing or is not YAML.
+    """
+    data = read_yaml(path, label)
+    raw_items = data.get("alternatives") if isinstance(data, dict) else None
+    if not isinstance(raw_items, list) or not raw_items:
+        return (), [f"{label}: expected a list of alternatives under 'alternatives:'"]
+    items: List[Alternative] = []
+    problems: List[str] = []
+    seen: set = set()
+    for position, raw in enumerate(raw_items, start=1):
+        item, item_problems = _parse_alternative(raw)
+        name = _item_name(raw, position)
+        problems += [f"{label}: {name}: {problem}" for problem in item_problems]
+        if item is None:
+            continue
+        if item.id in seen:
+            problems.append(f"{label}: {name}: the id is used more than once")
+            continue
+        seen.add(item.id)
+        items.append(item)
+    for route in ROUTES:
+        if not any(item.fits(route) for item in items):
+            problems.append(f"{label}: no alternative fits the route '{route}'")
+    return tuple(items), problems
+
+
+def load_catalogue(content_dir: Union[str, Path, None] = None) -> Catalogue:
+    """The catalogue from the content folder (the default one when omitted), cached per folder.
+
+    A malformed alternative is left out and logged; ``python -m bot content check`` names it.
+    """
+    return _load_catalogue(resolve_content_dir(content_dir))
+
+
+@lru_cache(maxsize=8)
+def _load_catalogue(content_dir: Path) -> Catalogue:
+    items, problems = read_catalogue(content_dir / CATALOGUE_FILE)
+    for problem in problems:
+        logger.warning("Content problem, left out: %s", problem)
+    if not items:
+        raise ContentError(f"{CATALOGUE_FILE}: no usable alternatives")
+    return Catalogue(items)
+
+
+def alternatives_for(
+    route: Union[str, Route],
+    concern_type: Optional[str] = None,
+    limit: int = DEFAULT_LIMIT,
+    content_dir: Union[str, Path, None] = None,
+) -> List[Alternative]:
+    """Up to ``limit`` alternatives for a recommended route, those fitting the concern type first.
+
+    Escalating now has none. Raises ValueError for an unknown route or concern type.
+    """
+    return load_catalogue(content_dir).for_route(route, concern_type, limit)
+
+
+def get_alternative(
+    alternative_id: str, content_dir: Union[str, Path, None] = None
+) -> Optional[Alternative]:
+    """The alternative with this id, or None."""
+    return load_catalogue(content_dir).get(alternative_id)
+
+
+def match_alternative(
+    text: str, content_dir: Union[str, Path, None] = None
+) -> Optional[Alternative]:
+    """The alternative free text names ("mediation please", "OH referral"), or None."""
+    return load_catalogue(content_dir).match(text)
+
+
+def _route_name(route: Union[str, Route]) -> str:
+    name = route.value if isinstance(route, Route) else route
+    if name not in ROUTES and name not in NO_ALTERNATIVE_ROUTES:
+        raise ValueError(f"unknown route {route!r}")
+    return name
+
+
+def _clauses(text: str) -> List[Tuple[str, ...]]:
+    """The words of each clause: a negation reaches no further than a comma or a "but"."""
+    clauses = []
+    for part in _CLAUSE_BREAK.split(text.lower()):
+        words = _words(part)
+        if words:
+            clauses.append(words)
+    return clauses
+
+
+def _words(text: str) -> Tuple[str, ...]:
+    normalised = text.lower().replace("\u2019", "'").replace("&", " and ")
+    return tuple(_WORD_PATTERN.findall(normalised))
+
+
+def _spans(words: Tuple[str, ...], phrase: Tuple[str, ...]) -> List[Tuple[int, int]]:
+    """Where the phrase occurs in words, as (start, end), leaving out those just after a negation."""
+    size = len(phrase)
+    spans = []
+    for start in range(len(words) - size + 1 if size else 0):
+        if words[start : start + size] != phrase:
+            continue
+        before = words[max(0, start - _NEGATION_WINDOW) : start]
+        if not _NEGATIONS.intersection(before):
+            spans.append((start, start + size))
+    return spans
+
+
+def _item_name(raw: Any, position: int) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
+        return f"alternative '{raw['id']}'"
+    return f"alternative {position} (no id)"
+
+
+def _parse_alternative(raw: Any) -> Tuple[Optional[Alternative], List[str]]:
+    if not isinstance(raw, dict):
+        return None, ["expected a block of fields (id, title, when, routes)"]
+    problems = [f"unknown field '{key}'" for key in raw if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
+    text: Dict[str, str] = {}
+    for field in ("id", "title", "when"):
+        value = raw.get(field)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"missing {field}")
+        elif "\n" in value.strip():
+            problems.append(f"{field} must be one line")
+        else:
+            text[field] = " ".join(value.split())
+    if "id" in text and not _ID_PATTERN.match(text["id"]):
+        problems.append("id must be lower-case letters, digits and underscores, such as fact_find")
+    if "title" in text and len(text["title"]) > TITLE_MAX_LENGTH:
+        problems.append(f"title is longer than {TITLE_MAX_LENGTH} characters (a button label)")
+    routes, route_problems = _names(raw.get("routes"), "routes", ROUTES, required=True)
+    concern_types, concern_problems = _names(raw.get("concern_types"), "concern_types", CONCERN_TYPES)
+    keywords, keyword_problems = _keywords(raw.get("keywords"))
+    problems += route_problems + concern_problems + keyword_problems
+    if problems:
+        return None, problems
+    return (
+        Alternative(
+            id=text["id"],
+            title=text["title"],
+            when=text["when"],
+            routes=routes,
+            concern_types=concern_types,
+            keywords=keywords,
+        ),
+        [],
+    )
+
+
+def _names(
+    raw: Any, field: str, allowed: Iterable[str], required: bool = False
+) -> Tuple[Tuple[str, ...], List[str]]:
+    if raw is None:
+        return (), ([f"missing {field}"] if required else [])
+    if not isinstance(raw, list) or not all(isinstance(value, str) for value in raw):
+        return (), [f"{field} must be a list of names"]
+    if required and not raw:
+        return (), [f"{field} must name at least one"]
+    allowed_names = tuple(allowed)
+    unknown = [value for value in raw if value not in allowed_names]
+    if unknown:
+        known = ", ".join(allowed_names)
+        return (), [f"unknown {field} value '{value}' (known: {known})" for value in unknown]
+    return tuple(dict.fromkeys(raw)), []
+
+
+def _keywords(raw: Any) -> Tuple[Tuple[str, ...], List[str]]:
+    if raw is None:
+        return (), []
+    if not isinstance(raw, list) or not all(isinstance(value, str) and _words(value) for value in raw):
+        return (), ["keywords must be a list of words or short phrases"]
+    return tuple(" ".join(value.split()) for value in raw), []

@@ -1,0 +1,373 @@
+"""The signposting directory: national support entries plus one organisation's own.
+
+The national entries live in content/signposting/national.yml and each organisation's in
+content/organisations/<organisation>.yml. Every entry carries its source and a review-by date,
+and an entry past its review-by date is never shown: services close and numbers change, and a
+directory that sends someone in distress to a closed service does harm.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+
+from bot.content.files import ContentError, default_organisation, read_yaml, resolve_content_dir
+
+logger = logging.getLogger(__name__)
+
+NATIONAL = "national"
+NATIONAL_FILE = "signposting/national.yml"
+ORGANISATIONS_FOLDER = "organisations"
+
+AUDIENCES: Tuple[str, ...] = ("managers", "staff", "everyone")
+TOPICS: Tuple[str, ...] = (
+    "crisis",
+    "urgent_danger",
+    "urgent_safeguarding",
+    "urgent_fraud",
+    "urgent_crime",
+    "urgent_deliberate_harm",
+    "colleague_at_risk",
+    "staff_support",
+    "wellbeing",
+    "rights",
+    "hr_advice",
+    "speak_up",
+    "health",
+)
+# Topics that must always have somewhere current to send people.
+SAFETY_TOPICS: Tuple[str, ...] = (
+    "crisis",
+    "urgent_danger",
+    "urgent_safeguarding",
+    "urgent_fraud",
+    "urgent_crime",
+    "urgent_deliberate_harm",
+    "colleague_at_risk",
+)
+CONTACT_METHODS: Tuple[str, ...] = ("phone", "text", "email", "web", "in_person")
+
+REQUIRED_FIELDS: Tuple[str, ...] = (
+    "id",
+    "name",
+    "purpose",
+    "audience",
+    "topics",
+    "contact",
+    "hours",
+    "source",
+    "review_by",
+)
+OPTIONAL_FIELDS: Tuple[str, ...] = ("cost",)
+
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_ORGANISATION_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_PHONE_PATTERN = re.compile(r"^[0-9][0-9 ]*[0-9](?:, option [0-9]+)?$|^[0-9]$")
+_EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_WEB_PATTERN = re.compile(r"^https://[^\s/]+\.[^\s]+$")
+_TEXT_PATTERN = re.compile(r"[0-9]")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a service. At least one method is set."""
+
+    phone: Optional[str] = None
+    text: Optional[str] = None
+    email: Optional[str] = None
+    web: Optional[str] = None
+    in_person: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One service in the signposting directory.
+
+    audience: who it is for (managers, staff, everyone). topics: when Pause offers it.
+    cost: for example "free", when the service says so. scope: "national" or the organisation.
+    """
+
+    id: str
+    name: str
+    purpose: str
+    audience: Tuple[str, ...]
+    topics: Tuple[str, ...]
+    contact: Contact
+    hours: str
+    source: str
+    review_by: date
+    scope: str
+    cost: Optional[str] = None
+
+    def is_current(self, today: date) -> bool:
+        """True until the end of its review-by date."""
+        return self.review_by >= today
+
+    def serves(self, audience: str) -> bool:
+        """True when the entry is for this audience (entries for everyone serve every audience)."""
+        return audience in self.audience or "everyone" in self.audience
+
+
+@dataclass(frozen=True)
+class DirectoryFile:
+    """What one directory file holds: its well-formed entries and a problem per malformed one."""
+
+    label: str
+    scope: str
+    organisation_name: Optional[str]
+    entries: Tuple[Entry, ...]
+    problems: Tuple[str, ...]
+
+
+class SignpostDirectory:
+    """The national entries plus one organisation's, showing only entries still in date."""
+
+    def __init__(self, entries: Iterable[Entry], organisation: str, organisation_name: str) -> None:
+        self._entries: Tuple[Entry, ...] = tuple(entries)
+        self.organisation = organisation
+        self.organisation_name = organisation_name
+
+    @classmethod
+    def load(
+        cls, content_dir: Union[str, Path, None] = None, organisation: Optional[str] = None
+    ) -> "SignpostDirectory":
+        """The directory for an organisation (the configured one when omitted), cached.
+
+        A malformed entry is left out and logged; ``python -m bot content check`` names it.
+        Raises ContentError when the national file or the organisation's file cannot be read.
+        """
+        return _load_directory(resolve_content_dir(content_dir), organisation or default_organisation())
+
+    def current(self, today: Optional[date] = None) -> List[Entry]:
+        """Every entry still in date, national entries first, in file order."""
+        day = today or date.today()
+        return [entry for entry in self._entries if entry.is_current(day)]
+
+    def for_topic(
+        self, topic: str, audience: Optional[str] = None, today: Optional[date] = None
+    ) -> List[Entry]:
+        """The in-date entries for a topic, for an audience when given (everyone's entries count).
+
+        Raises ValueError for an unknown topic or audience.
+        """
+        if topic not in TOPICS:
+            raise ValueError(f"unknown topic {topic!r}")
+        if audience is not None and audience not in AUDIENCES:
+            raise ValueError(f"unknown audience {audience!r}")
+        return [
+            entry
+            for entry in self.current(today)
+            if topic in entry.topics and (audience is None or entry.serves(audience))
+        ]
+
+    def get(self, entry_id: str, today: Optional[date] = None) -> Optional[Entry]:
+        """The in-date entry with this id, or None (also when it has expired)."""
+        for entry in self.current(today):
+            if entry.id == entry_id:
+                return entry
+        return None
+
+
+def contact_line(entry: Entry) -> str:
+    """One short plain line to reach an entry, e.g. "Samaritans - call 116 123 (free, 24/7)"."""
+    contact = entry.contact
+    ways = []
+    if contact.phone:
+        ways.append(f"call {contact.phone}")
+    if contact.text:
+        ways.append(f"text {contact.text}")
+    if contact.email:
+        ways.append(f"email {contact.email}")
+    if contact.web:
+        ways.append(f"visit {contact.web}")
+    if contact.in_person:
+        ways.append(f"go to {contact.in_person}")
+    how = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
+    notes = ", ".join(note for note in (entry.cost, entry.hours) if note)
+    return f"{entry.name} - {how} ({notes})" if notes else f"{entry.name} - {how}"
+
+
+def organisation_file(organisation: str) -> str:
+    """The organisation's file, relative to the content folder."""
+    return f"{ORGANISATIONS_FOLDER}/{organisation}.yml"
+
+
+def read_directory_file(content_dir: Path, label: str, scope: str) -> DirectoryFile:
+    """Read one directory file (``label`` is relative to the content folder).
+
+    Expiry is not judged here: an expired entry is well formed, and is filtered out when shown.
+    Raises ContentError when the file is missing or is not YAML.
+    """
+    data = read_yaml(content_dir / label, label)
+    if not isinstance(data, dict):
+        problem = f"{label}: expected 'entries:' with a list of entries"
+        return DirectoryFile(label, scope, None, (), (problem,))
+    problems: List[str] = []
+    organisation_name = None
+    if scope != NATIONAL:
+        organisation_name = data.get("organisation")
+        if isinstance(organisation_name, str) and organisation_name.strip():
+            organisation_name = " ".join(organisation_name.split())
+        else:
+            problems.append(f"{label}: missing the organisation's name under 'organisation:'")
+            organisation_name = None
+        if not _ORGANISATION_PATTERN.match(scope):
+            problems.append(
+                f"{label}: the file name must be lower-case letters, digits and hyphens, "
+                "such as example-trust.yml"
+            )
+    raw_entries = data.get("entries")
+    if not isinstance(raw_entries, list) or not raw_entries:
+        problems.append(f"{label}: expected a list of entries under 'entries:'")
+        raw_entries = []
+    entries: List[Entry] = []
+    seen: set = set()
+    for position, raw in enumerate(raw_entries, start=1):
+        entry, entry_problems = _parse_entry(raw, scope)
+        name = entry_name(raw, position)
+        problems += [f"{label}: {name}: {problem}" for problem in entry_problems]
+        if entry is None:
+            continue
+        if entry.id in seen:
+            problems.append(f"{label}: {name}: the id is used more than once")
+            continue
+        seen.add(entry.id)
+        entries.append(entry)
+    return DirectoryFile(label, scope, organisation_name, tuple(entries), tuple(problems))
+
+
+def entry_name(raw: Any, position: int) -> str:
+    """How a problem names an entry: by its id, or by its position when it has none."""
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
+        return f"entry '{raw['id']}'"
+    return f"entry {position} (no id)"
+
+
+@lru_cache(maxsize=16)
+def _load_directory(content_dir: Path, organisation: str) -> SignpostDirectory:
+    if not _ORGANISATION_PATTERN.match(organisation):
+        raise ContentError(f"{organisation!r} is not an organisation name such as example-trust")
+    national = read_directory_file(content_dir, NATIONAL_FILE, NATIONAL)
+    local = read_directory_file(content_dir, organisation_file(organisation), organisation)
+    entries: List[Entry] = []
+    ids: set = set()
+    for directory_file in (national, local):
+        for problem in directory_file.problems:
+            logger.warning("Content problem, left out: %s", problem)
+        for entry in directory_file.entries:
+            if entry.id in ids:
+                logger.warning(
+                    "Content problem, left out: %s: entry '%s': the id is already used",
+                    directory_file.label,
+                    entry.id,
+                )
+                continue
+            ids.add(entry.id)
+            entries.append(entry)
+    return SignpostDirectory(entries, organisation, local.organisation_name or organisation)
+
+
+def _parse_entry(raw: Any, scope: str) -> Tuple[Optional[Entry], List[str]]:
+    if not isinstance(raw, dict):
+        return None, ["expected a block of fields (id, name, purpose, ...)"]
+    problems = [f"unknown field '{key}'" for key in raw if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
+    text: Dict[str, str] = {}
+    for field in ("id", "name", "purpose", "hours", "source"):
+        value = _one_line(raw.get(field))
+        if value is None:
+            problems.append(f"missing {field}")
+        else:
+            text[field] = value
+    if "id" in text and not _ID_PATTERN.match(text["id"]):
+        problems.append("id must be lower-case letters, digits and underscores, such as samaritans")
+    cost = None
+    if "cost" in raw:
+        cost = _one_line(raw["cost"])
+        if cost is None:
+            problems.append("cost must be one short line, such as free")
+    audience, audience_problems = _names(raw.get("audience"), "audience", AUDIENCES)
+    topics, topic_problems = _names(raw.get("topics"), "topics", TOPICS)
+    contact, contact_problems = _contact(raw.get("contact"))
+    review_by, date_problems = _review_date(raw.get("review_by"))
+    problems += audience_problems + topic_problems + contact_problems + date_problems
+    if problems or contact is None or review_by is None:
+        return None, problems
+    return (
+        Entry(
+            id=text["id"],
+            name=text["name"],
+            purpose=text["purpose"],
+            audience=audience,
+            topics=topics,
+            contact=contact,
+            hours=text["hours"],
+            source=text["source"],
+            review_by=review_by,
+            scope=scope,
+            cost=cost,
+        ),
+        [],
+    )
+
+
+def _one_line(value: Any) -> Optional[str]:
+    if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
+        return None
+    return " ".join(value.split())
+
+
+def _names(raw: Any, field: str, allowed: Tuple[str, ...]) -> Tuple[Tuple[str, ...], List[str]]:
+    if raw is None:
+        return (), [f"missing {field}"]
+    if not isinstance(raw, list) or not raw or not all(isinstance(value, str) for value in raw):
+        return (), [f"{field} must be a list naming at least one of: {', '.join(allowed)}"]
+    unknown = [value for value in raw if value not in allowed]
+    if unknown:
+        return (), [f"unknown {field} value '{value}' (known: {', '.join(allowed)})" for value in unknown]
+    return tuple(dict.fromkeys(raw)), []
+
+
+def _contact(raw: Any) -> Tuple[Optional[Contact], List[str]]:
+    if raw is None:
+        return None, ["no contact method (phone, text, email, web or in_person)"]
+    if not isinstance(raw, dict):
+        return None, ["contact must be a block with phone, text, email, web or in_person"]
+    problems = [f"unknown contact method '{key}'" for key in raw if key not in CONTACT_METHODS]
+    methods: Dict[str, str] = {}
+    for method in CONTACT_METHODS:
+        if method not in raw:
+            continue
+        value = _one_line(raw[method])
+        if value is None:
+            problems.append(f"contact {method} is empty")
+        else:
+            methods[method] = value
+    checks = (
+        ("phone", _PHONE_PATTERN, "a number such as 116 123, or 111, option 2"),
+        ("text", _TEXT_PATTERN, "what to text and the number, such as SHOUT to 85258"),
+        ("email", _EMAIL_PATTERN, "an email address"),
+        ("web", _WEB_PATTERN, "a web address starting https://"),
+    )
+    for method, pattern, expected in checks:
+        if method in methods and not pattern.search(methods[method]):
+            problems.append(f"contact {method} '{methods[method]}' is not {expected}")
+    if not methods and not problems:
+        problems.append("no contact method (phone, text, email, web or in_person)")
+    if problems:
+        return None, problems
+    return Contact(**methods), []
+
+
+def _review_date(raw: Any) -> Tuple[Optional[date], List[str]]:
+    if raw is None:
+        return None, ["missing review_by"]
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip()), []
+        except ValueError:
+            pass
+    return None, [f"review_by '{raw}' is not a date written as YYYY-MM-DD"]
