@@ -1,0 +1,294 @@
+"""The pilot's figures, computed from case rows by pure functions.
+
+Demo cases never count: they are left out of every figure and only their number is reported.
+A case is *diverted* when the manager chose something other than a formal process and the
+concern was not one of the urgent routes that must go straight to the right people.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from bot.report.rows import CaseRow
+from bot.store.models import ESCALATE_NOW_ROUTE, FORMAL_DECISION
+
+FORMAL_FOLLOW_UPS = frozenset(
+    {"formal_started", "formal_concluded_sanction", "formal_concluded_no_sanction"}
+)
+HELPFULNESS_SCALE = (1, 2, 3, 4, 5)
+
+
+def is_escalated(row: CaseRow) -> bool:
+    """The concern went straight to an urgent route (danger, safeguarding, fraud, crime, harm)."""
+    return row.route == ESCALATE_NOW_ROUTE
+
+
+def is_formal_chosen(row: CaseRow) -> bool:
+    """The manager chose to proceed with a formal process."""
+    return row.decision == FORMAL_DECISION
+
+
+def is_diverted(row: CaseRow) -> bool:
+    """The manager chose something other than a formal process for a non-urgent concern."""
+    return row.decision is not None and not is_formal_chosen(row) and not is_escalated(row)
+
+
+def counts_towards_diversion_rate(row: CaseRow) -> bool:
+    """A decision was made on a concern that was not escalated."""
+    return row.decision is not None and not is_escalated(row)
+
+
+def rate(part: int, whole: int) -> float:
+    """``part / whole`` rounded to four places, 0.0 when there is nothing to divide by."""
+    return round(part / whole, 4) if whole else 0.0
+
+
+@dataclass(frozen=True)
+class FeedbackFigures:
+    """What managers said about Pause itself."""
+
+    responses: int
+    helpfulness_counts: Dict[int, int]
+    helpfulness_mean: Optional[float]
+    would_recommend_yes: int
+    would_recommend_no: int
+    would_recommend_rate: float
+
+    def as_dict(self) -> Dict[str, Any]:
+        """Plain data for JSON (score keys become strings)."""
+        return {
+            "responses": self.responses,
+            "helpfulness_counts": {str(score): n for score, n in self.helpfulness_counts.items()},
+            "helpfulness_mean": self.helpfulness_mean,
+            "would_recommend_yes": self.would_recommend_yes,
+            "would_recommend_no": self.would_recommend_no,
+            "would_recommend_rate": self.would_recommend_rate,
+        }
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One calendar month (UTC) of the pilot."""
+
+    month: str
+    cases: int
+    escalated: int
+    decided: int
+    diverted: int
+    diversion_rate: float
+
+    def as_dict(self) -> Dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "month": self.month,
+            "cases": self.cases,
+            "escalated": self.escalated,
+            "decided": self.decided,
+            "diverted": self.diverted,
+            "diversion_rate": self.diversion_rate,
+        }
+
+
+@dataclass(frozen=True)
+class PilotFigures:
+    """Every figure of the pilot report, demo cases left out."""
+
+    cases: int
+    demo_excluded: int
+    escalated: int
+    decided: int
+    formal_chosen: int
+    overrides: int
+    diverted: int
+    diversion_rate: float
+    followed_up: int
+    diverted_then_formal: int
+    by_concern_type: Dict[str, int]
+    by_route: Dict[str, int]
+    by_decision: Dict[str, int]
+    by_channel: Dict[str, int]
+    follow_up_outcomes: Dict[str, int]
+    feedback: FeedbackFigures
+    by_month: Tuple[MonthFigures, ...] = field(default=())
+
+    def as_dict(self) -> Dict[str, Any]:
+        """Plain data for JSON, headline figures first."""
+        return {
+            "cases": self.cases,
+            "escalated": self.escalated,
+            "decided": self.decided,
+            "formal_chosen": self.formal_chosen,
+            "overrides": self.overrides,
+            "diverted": self.diverted,
+            "diversion_rate": self.diversion_rate,
+            "followed_up": self.followed_up,
+            "diverted_then_formal": self.diverted_then_formal,
+            "demo_excluded": self.demo_excluded,
+            "by_concern_type": dict(self.by_concern_type),
+            "by_route": dict(self.by_route),
+            "by_decision": dict(self.by_decision),
+            "by_channel": dict(self.by_channel),
+            "follow_up_outcomes": dict(self.follow_up_outcomes),
+            "feedback": self.feedback.as_dict(),
+            "by_month": [month.as_dict() for month in self.by_month],
+        }
+
+
+@dataclass(frozen=True)
+class ImpactEstimate:
+    """A rough, assumption-laden estimate of what the diverted cases may have avoided."""
+
+    diverted: int
+    cost_per_investigation_gbp: int
+    days_per_investigation: int
+
+    @property
+    def cost_avoided_gbp(self) -> int:
+        """Diverted cases times the assumed cost of one investigation."""
+        return self.diverted * self.cost_per_investigation_gbp
+
+    @property
+    def investigation_days_avoided(self) -> int:
+        """Diverted cases times the assumed length of one investigation in days."""
+        return self.diverted * self.days_per_investigation
+
+    @property
+    def assumptions(self) -> Tuple[str, ...]:
+        """The assumptions behind the estimate, to be shown wherever it is shown."""
+        return (
+            "Every diverted case is counted as one formal investigation that did not happen; "
+            "some would never have become one, so this is an upper estimate.",
+            f"One investigation is assumed to cost £{self.cost_per_investigation_gbp:,} "
+            "(set by the organisation in PAUSE_INVESTIGATION_COST_GBP).",
+            f"One investigation is assumed to last {self.days_per_investigation} days "
+            "(PAUSE_INVESTIGATION_DAYS; one NHS Wales health board measured an average "
+            "of 156 days per misconduct investigation).",
+            "Later follow-ups are not subtracted: a diverted case that went formal after all "
+            "still counts here.",
+        )
+
+    def as_dict(self) -> Dict[str, Any]:
+        """Plain data for JSON, assumptions included."""
+        return {
+            "diverted": self.diverted,
+            "cost_per_investigation_gbp": self.cost_per_investigation_gbp,
+            "days_per_investigation": self.days_per_investigation,
+            "cost_avoided_gbp": self.cost_avoided_gbp,
+            "investigation_days_avoided": self.investigation_days_avoided,
+            "assumptions": list(self.assumptions),
+        }
+
+
+def pilot_rows(rows: Iterable[CaseRow]) -> List[CaseRow]:
+    """The rows that count for the pilot: demo cases left out."""
+    return [row for row in rows if not row.demo]
+
+
+def pilot_figures(rows: Sequence[CaseRow]) -> PilotFigures:
+    """Compute every pilot figure from the rows of a period (demo rows are left out here)."""
+    counted = pilot_rows(rows)
+    diverted = [row for row in counted if is_diverted(row)]
+    decided = [row for row in counted if counts_towards_diversion_rate(row)]
+    return PilotFigures(
+        cases=len(counted),
+        demo_excluded=len(rows) - len(counted),
+        escalated=sum(1 for row in counted if is_escalated(row)),
+        decided=len(decided),
+        formal_chosen=sum(1 for row in counted if is_formal_chosen(row)),
+        overrides=sum(1 for row in counted if row.override),
+        diverted=len(diverted),
+        diversion_rate=rate(len(diverted), len(decided)),
+        followed_up=sum(1 for row in counted if row.follow_ups),
+        diverted_then_formal=sum(
+            1 for row in diverted if FORMAL_FOLLOW_UPS.intersection(row.follow_ups)
+        ),
+        by_concern_type=_tally(row.concern_type for row in counted),
+        by_route=_tally(row.route for row in counted),
+        by_decision=_tally(row.decision for row in counted if row.decision is not None),
+        by_channel=_tally(row.channel for row in counted),
+        follow_up_outcomes=_tally(
+            row.latest_follow_up for row in counted if row.latest_follow_up is not None
+        ),
+        feedback=feedback_figures(counted),
+        by_month=monthly_figures(counted),
+    )
+
+
+def feedback_figures(rows: Sequence[CaseRow]) -> FeedbackFigures:
+    """Helpfulness scores and recommendations from the given (non-demo) rows."""
+    scores = [row.helpfulness for row in rows if row.helpfulness is not None]
+    yes = sum(1 for row in rows if row.would_recommend is True)
+    no = sum(1 for row in rows if row.would_recommend is False)
+    score_counts = Counter(scores)
+    return FeedbackFigures(
+        responses=sum(
+            1 for row in rows if row.helpfulness is not None or row.would_recommend is not None
+        ),
+        helpfulness_counts={score: score_counts.get(score, 0) for score in HELPFULNESS_SCALE},
+        helpfulness_mean=round(sum(scores) / len(scores), 2) if scores else None,
+        would_recommend_yes=yes,
+        would_recommend_no=no,
+        would_recommend_rate=rate(yes, yes + no),
+    )
+
+
+def monthly_figures(rows: Sequence[CaseRow]) -> Tuple[MonthFigures, ...]:
+    """One entry per calendar month from the first case to the last, empty months included."""
+    if not rows:
+        return ()
+    by_month: Dict[str, List[CaseRow]] = {}
+    for row in rows:
+        by_month.setdefault(_month(row.created_at), []).append(row)
+    months = _months_between(min(by_month), max(by_month))
+    figures = []
+    for month in months:
+        month_rows = by_month.get(month, [])
+        diverted = sum(1 for row in month_rows if is_diverted(row))
+        decided = sum(1 for row in month_rows if counts_towards_diversion_rate(row))
+        figures.append(
+            MonthFigures(
+                month=month,
+                cases=len(month_rows),
+                escalated=sum(1 for row in month_rows if is_escalated(row)),
+                decided=decided,
+                diverted=diverted,
+                diversion_rate=rate(diverted, decided),
+            )
+        )
+    return tuple(figures)
+
+
+def impact_estimate(
+    figures: PilotFigures, cost_per_investigation_gbp: int, days_per_investigation: int
+) -> ImpactEstimate:
+    """The optional impact estimate: diverted cases times an assumed cost and length."""
+    return ImpactEstimate(
+        diverted=figures.diverted,
+        cost_per_investigation_gbp=cost_per_investigation_gbp,
+        days_per_investigation=days_per_investigation,
+    )
+
+
+def _tally(values: Iterable[Optional[str]]) -> Dict[str, int]:
+    counts = Counter(value for value in values if value is not None)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _month(moment: datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def _months_between(first: str, last: str) -> List[str]:
+    year, month = (int(part) for part in first.split("-"))
+    months = []
+    while True:
+        label = f"{year:04d}-{month:02d}"
+        months.append(label)
+        if label >= last:
+            return months
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1

@@ -1,0 +1,33 @@
+"""Readable names for the codes stored with each case, for tables and charts."""
+
+from __future__ import annotations
+
+_LABELS = {
+    "escalate_now": "Escalated at once (do not delay)",
+    "health_support": "Health support",
+    "system_learning": "System learning",
+    "informal_resolution": "Informal resolution",
+    "development": "Development",
+    "senior_hr_advice": "Senior HR advice",
+    "formal_last_resort": "Formal process (last resort)",
+    "formal": "Formal process",
+    "resolved_informally": "Resolved informally",
+    "alternative_in_progress": "Alternative in progress",
+    "formal_started": "Formal process started",
+    "formal_concluded_sanction": "Formal process concluded, with a sanction",
+    "formal_concluded_no_sanction": "Formal process concluded, no sanction",
+    "withdrawn": "Withdrawn",
+    "rest": "REST",
+    "web": "Web widget",
+    "botframework": "Microsoft Teams (Bot Framework)",
+    "cmdline": "Command line",
+}
+
+
+def label(code: str) -> str:
+    """A readable name for a stored code: a known label, or the code with spaces for underscores."""
+    known = _LABELS.get(code)
+    if known is not None:
+        return known
+    words = code.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]

@@ -1,0 +1,89 @@
+"""The pilot report as a plain table for the terminal."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+from bot.report.figures import ImpactEstimate, PilotFigures
+from bot.report.labels import label
+from bot.report.rows import ReportPeriod
+
+_WIDTH = 46
+
+
+def describe_period(period: ReportPeriod) -> str:
+    """The period and organisation a report covers, in words."""
+    if period.since and period.until:
+        dates = f"{period.since.isoformat()} to {period.until.isoformat()}"
+    elif period.since:
+        dates = f"from {period.since.isoformat()}"
+    elif period.until:
+        dates = f"up to {period.until.isoformat()}"
+    else:
+        dates = "all dates"
+    organisation = period.organisation or "all organisations"
+    return f"{dates}, {organisation} (UTC dates)"
+
+
+def render_table(
+    figures: PilotFigures, period: ReportPeriod, estimate: Optional[ImpactEstimate] = None
+) -> str:
+    """The report as aligned plain text."""
+    lines: List[str] = ["Pause pilot report", f"Covers: {describe_period(period)}", ""]
+    lines += _section(
+        "Headline figures",
+        [
+            ("Concerns reflected on", str(figures.cases)),
+            ("Escalated at once (do not delay)", str(figures.escalated)),
+            ("Decisions made (not escalated)", str(figures.decided)),
+            ("Diverted from a formal process", str(figures.diverted)),
+            ("Diversion rate", f"{figures.diversion_rate:.0%}"),
+            ("Formal process chosen", str(figures.formal_chosen)),
+            ("  of which against the recommendation", str(figures.overrides)),
+            ("Cases with a follow-up", str(figures.followed_up)),
+            ("Diverted, later formal after all", str(figures.diverted_then_formal)),
+            ("Demo cases left out", str(figures.demo_excluded)),
+        ],
+    )
+    lines += _section("By concern type", _labelled(figures.by_concern_type))
+    lines += _section("By recommended route", _labelled(figures.by_route))
+    lines += _section("By decision", _labelled(figures.by_decision))
+    lines += _section("Latest follow-up", _labelled(figures.follow_up_outcomes))
+    feedback = figures.feedback
+    lines += _section(
+        "Feedback",
+        [
+            ("Responses", str(feedback.responses)),
+            (
+                "Average helpfulness (1 to 5)",
+                "-" if feedback.helpfulness_mean is None else f"{feedback.helpfulness_mean:.2f}",
+            ),
+            ("Would recommend", f"{feedback.would_recommend_yes}"),
+            ("Would not recommend", f"{feedback.would_recommend_no}"),
+        ],
+    )
+    if estimate is not None:
+        lines += _section(
+            "Impact estimate (an estimate, not a measurement)",
+            [
+                ("Investigation cost possibly avoided", f"£{estimate.cost_avoided_gbp:,}"),
+                ("Investigation days possibly avoided", f"{estimate.investigation_days_avoided:,}"),
+            ],
+        )
+        lines += ["Assumptions:"] + [f"  - {assumption}" for assumption in estimate.assumptions]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _labelled(counts: Dict[str, int]) -> List[Tuple[str, str]]:
+    return [(label(code), str(count)) for code, count in counts.items()]
+
+
+def _section(title: str, items: List[Tuple[str, str]]) -> List[str]:
+    lines = [title, "-" * len(title)]
+    if not items:
+        lines.append("  (none)")
+    for name, value in items:
+        lines.append(f"  {name:<{_WIDTH}} {value:>8}")
+    lines.append("")
+    return lines

@@ -1,0 +1,169 @@
+"""Pause's settings, read once from the environment.
+
+Every setting has a safe default, so a fresh clone runs with SQLite files under ``var/``. An
+empty variable counts as unset. A value that cannot be used raises :class:`SettingsError`
+naming the variable, so a typo in a deployment fails at start-up rather than mid-conversation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Mapping, Optional, TypeVar
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = REPO_ROOT / "var"
+
+DEFAULT_DATABASE_URL = f"sqlite:///{VAR_DIR / 'pause.db'}"
+DEFAULT_TRACKER_DATABASE_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
+DEFAULT_ORGANISATION = "example-trust"
+DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
+DEFAULT_RETENTION_DAYS = 365
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+DEFAULT_INVESTIGATION_COST_GBP = 12000
+DEFAULT_INVESTIGATION_DAYS = 156
+
+# An organisation name selects a content file, so it must never be able to leave that folder.
+_ORGANISATION_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting in the environment has a value Pause cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Pause reads from its environment."""
+
+    database_url: str
+    tracker_database_url: str
+    organisation: str
+    content_dir: Path
+    retention_days: int
+    rasa_url: str
+    investigation_cost_gbp: int
+    investigation_days: int
+
+    @property
+    def organisation_content_file(self) -> Path:
+        """The organisation's own content file (signposting directory and local contacts)."""
+        return self.content_dir / "organisations" / f"{self.organisation}.yml"
+
+
+def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
+    """Build settings from ``environ`` (the process environment when omitted).
+
+    Tests pass their own dictionary; anything missing from it takes its default.
+    """
+    env = os.environ if environ is None else environ
+    return Settings(
+        database_url=_read(env, "PAUSE_DATABASE_URL", DEFAULT_DATABASE_URL, _database_url),
+        tracker_database_url=_read(
+            env, "PAUSE_TRACKER_DATABASE_URL", DEFAULT_TRACKER_DATABASE_URL, _database_url
+        ),
+        organisation=_read(env, "PAUSE_ORGANISATION", DEFAULT_ORGANISATION, _organisation),
+        content_dir=_read(env, "PAUSE_CONTENT_DIR", DEFAULT_CONTENT_DIR, _directory),
+        retention_days=_read(env, "PAUSE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, _positive_int),
+        rasa_url=_read(env, "PAUSE_RASA_URL", DEFAULT_RASA_URL, _http_url),
+        investigation_cost_gbp=_read(
+            env, "PAUSE_INVESTIGATION_COST_GBP", DEFAULT_INVESTIGATION_COST_GBP, _non_negative_int
+        ),
+        investigation_days=_read(
+            env, "PAUSE_INVESTIGATION_DAYS", DEFAULT_INVESTIGATION_DAYS, _non_negative_int
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment on first use and then kept.
+
+    Call ``get_settings.cache_clear()`` after changing the environment (tests do).
+    """
+    return load_settings()
+
+
+def sqlite_file(url: str) -> Optional[Path]:
+    """The database file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _read(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T]) -> T:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return parse(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name}={raw!r} is not valid: {error}") from None
+
+
+def _database_url(raw: str) -> str:
+    try:
+        parsed = make_url(raw)
+    except ArgumentError:
+        raise ValueError(
+            "expected a SQLAlchemy database URL such as sqlite:///var/pause.db "
+            "or postgresql://user@host/database"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError("only SQLite and PostgreSQL databases are supported")
+    return raw
+
+
+def _organisation(raw: str) -> str:
+    if not _ORGANISATION_PATTERN.match(raw):
+        raise ValueError(
+            "expected a short name of lower-case letters, digits and hyphens, such as example-trust"
+        )
+    return raw
+
+
+def _directory(raw: str) -> Path:
+    path = Path(raw).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ValueError("this is a file, not a folder")
+    return path.resolve()
+
+
+def _integer(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def _positive_int(raw: str) -> int:
+    value = _integer(raw)
+    if value <= 0:
+        raise ValueError("expected a whole number greater than zero")
+    return value
+
+
+def _non_negative_int(raw: str) -> int:
+    value = _integer(raw)
+    if value < 0:
+        raise ValueError("expected a whole number, zero or more")
+    return value
+
+
+def _http_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("expected an http:// or https:// address such as http://127.0.0.1:5005")
+    return raw.rstrip("/")

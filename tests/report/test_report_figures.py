@@ -1,0 +1,98 @@
+"""The pilot figures, computed from rows without a database, against a hand count."""
+
+from datetime import date
+
+import pytest
+
+from bot.report import CaseRow, ReportPeriod, impact_estimate, pilot_figures
+from bot.report.figures import monthly_figures, rate
+from tests.report.pilot_cases import (
+    EXPECTED_ALL,
+    EXPECTED_FEBRUARY_TO_5_MARCH,
+    EXPECTED_OTHER_TRUST,
+    case_rows,
+    utc,
+)
+
+
+def figures_for(period: ReportPeriod) -> dict:
+    return pilot_figures([row for row in case_rows() if period.includes(row)]).as_dict()
+
+
+def test_every_figure_matches_the_hand_count():
+    assert pilot_figures(case_rows()).as_dict() == EXPECTED_ALL
+
+
+def test_a_period_includes_both_of_its_days():
+    figures = figures_for(ReportPeriod(since=date(2025, 2, 1), until=date(2025, 3, 5)))
+    for key, expected in EXPECTED_FEBRUARY_TO_5_MARCH.items():
+        assert figures[key] == expected, key
+
+
+def test_one_organisation_can_be_reported_alone():
+    figures = figures_for(ReportPeriod(organisation="other-trust"))
+    for key, expected in EXPECTED_OTHER_TRUST.items():
+        assert figures[key] == expected, key
+
+
+def test_a_period_cannot_end_before_it_starts():
+    with pytest.raises(ValueError):
+        ReportPeriod(since=date(2025, 3, 1), until=date(2025, 2, 1))
+
+
+def test_demo_cases_never_count():
+    demo_only = [row for row in case_rows() if row.demo]
+    figures = pilot_figures(demo_only).as_dict()
+    assert figures["demo_excluded"] == 2
+    assert figures["cases"] == 0
+    assert figures["escalated"] == figures["diverted"] == figures["followed_up"] == 0
+    assert figures["by_route"] == {} and figures["by_month"] == []
+    assert figures["feedback"]["responses"] == 0
+    assert figures["feedback"]["helpfulness_mean"] is None
+
+
+def test_no_decisions_gives_a_diversion_rate_of_zero():
+    figures = pilot_figures([]).as_dict()
+    assert figures["cases"] == 0
+    assert figures["diversion_rate"] == 0.0
+    assert rate(0, 0) == 0.0
+    assert rate(1, 3) == 0.3333
+
+
+def test_months_without_cases_still_appear_in_the_trend():
+    rows = [
+        CaseRow(
+            "P-0000-0001",
+            utc(2024, 11, 3),
+            "web",
+            "example-trust",
+            "conduct",
+            "development",
+            decision="coaching",
+        ),
+        CaseRow(
+            "P-0000-0002",
+            utc(2025, 2, 9),
+            "web",
+            "example-trust",
+            "conduct",
+            "development",
+            decision="formal",
+        ),
+    ]
+    months = [(month.month, month.cases, month.diversion_rate) for month in monthly_figures(rows)]
+    assert months == [
+        ("2024-11", 1, 1.0),
+        ("2024-12", 0, 0.0),
+        ("2025-01", 0, 0.0),
+        ("2025-02", 1, 0.0),
+    ]
+
+
+def test_the_impact_estimate_multiplies_diverted_cases_by_its_assumptions():
+    estimate = impact_estimate(pilot_figures(case_rows()), 12000, 156)
+    assert estimate.cost_avoided_gbp == 36000
+    assert estimate.investigation_days_avoided == 468
+    assumptions = " ".join(estimate.assumptions)
+    assert "£12,000" in assumptions and "156 days" in assumptions
+    assert estimate.as_dict()["assumptions"] == list(estimate.assumptions)
