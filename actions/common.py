@@ -6,7 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content.directory import contact_line, current_directory
+from bot.content.directory import SignpostDirectory, contact_line
 from bot.reflection.questions import QUESTIONS
 
 FORM = "reflection_form"
@@ -53,9 +53,17 @@ def response_text(domain: Dict[str, Any], name: str) -> str:
     return variants[0].get("text", "")
 
 
-def send_contacts(dispatcher: CollectingDispatcher, topic: str, audience: Optional[str] = None) -> None:
-    """Send the current, in-date directory entries for a topic, one line each."""
-    entries = current_directory().for_topic(topic, audience=audience)
+def send_contacts(
+    dispatcher: CollectingDispatcher, topic: str, audience: Optional[str] = None, local_only: bool = False
+) -> None:
+    """Send the current, in-date directory entries for a topic, one line each.
+
+    local_only keeps the organisation's own entries, for replies whose domain text already gives
+    the national numbers (crisis), so that they are not said twice.
+    """
+    entries = SignpostDirectory.load().for_topic(topic, audience=audience)
+    if local_only:
+        entries = [entry for entry in entries if entry.scope != "national"]
     if not entries:
         return
     dispatcher.utter_message(response="utter_contacts_intro")

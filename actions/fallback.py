@@ -24,3 +24,26 @@ class ActionPauseFallback(Action):
             if ask in domain.get("responses", {}):
                 dispatcher.utter_message(response=ask)
         return [UserUtteranceReverted()]
+
+
+# Longer than any answer Pause needs: said kindly, and the message is still read in full.
+LONG_MESSAGE = 2000
+
+
+class ActionRephrase(Action):
+    """Low NLU confidence: ask to rephrase, or explain what was wrong with an empty or huge message."""
+
+    def name(self) -> Text:
+        return "action_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not text.strip():
+            dispatcher.utter_message(response="utter_empty_message")
+        elif len(text) > LONG_MESSAGE:
+            dispatcher.utter_message(response="utter_message_too_long")
+        else:
+            dispatcher.utter_message(response="utter_rephrase")
+        return []

@@ -29,7 +29,7 @@ class ActionCrisisSupport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_crisis")
-        send_contacts(dispatcher, "crisis")
+        send_contacts(dispatcher, "crisis", local_only=True)
         dispatcher.utter_message(response="utter_crisis_next")
         return pause_reflection(tracker)
 
@@ -44,6 +44,6 @@ class ActionColleagueAtRisk(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         dispatcher.utter_message(response="utter_colleague_at_risk")
-        send_contacts(dispatcher, "colleague_at_risk")
+        send_contacts(dispatcher, "colleague_at_risk", local_only=True)
         dispatcher.utter_message(response="utter_colleague_next")
         return pause_reflection(tracker)

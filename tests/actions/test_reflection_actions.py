@@ -1,0 +1,181 @@
+"""The reflection's actions, with their own Tracker and a CollectingDispatcher (rasa-sdk style)."""
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.reflection import (
+    ActionAskDecision,
+    ActionAskFeedbackHelpful,
+    ActionCompleteReflection,
+    ActionStopReflection,
+    ValidateReflectionForm,
+    parse_rating,
+)
+from bot.store import get_case, session_scope
+
+REPO = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text())
+
+FORMAL_ANSWERS = {
+    "concern_type": "conduct", "urgent_screen": "none", "health_substance": "no", "health_physical": "no",
+    "health_mental": "no", "protocol_exists": "yes", "protocol_workable": "yes", "knowingly_departed": "yes",
+    "peers_same": "no", "missed_training": "no", "lacked_supervision": "no", "mitigation": "no",
+    "informal_conversation": "yes", "pattern": "yes", "good_outcome": "behaviour_change",
+}
+
+
+def tracker(slots=None, text="", loop="reflection_form", events=None, channel="rest"):
+    return Tracker(
+        sender_id="manager-1",
+        slots=dict(slots or {}),
+        latest_message={"text": text, "intent": {"name": "inform"}, "entities": []},
+        events=events or [
+            {"event": "user", "timestamp": 1.0, "input_channel": channel, "text": text},
+            {"event": "active_loop", "name": "reflection_form", "timestamp": 2.0},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": loop} if loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def responses(dispatcher):
+    return [message["response"] for message in dispatcher.messages]
+
+
+async def test_required_slots_follow_the_guide_and_end_at_an_urgent_route():
+    form = ValidateReflectionForm()
+    slots = await form.required_slots([], CollectingDispatcher(), tracker({"concern_type": "fraud"}), DOMAIN)
+    assert slots == ["concern_type"]
+    slots = await form.required_slots([], CollectingDispatcher(), tracker({"concern_type": "conduct", "urgent_screen": "none", "health_mental": "yes"}), DOMAIN)
+    assert slots[-4:] == ["good_outcome", "decision", "feedback_helpful", "feedback_recommend"]
+    assert "protocol_exists" not in slots
+
+
+async def test_skipped_feedback_does_not_ask_for_a_recommendation():
+    slots = await ValidateReflectionForm().required_slots(
+        [], CollectingDispatcher(), tracker(dict(FORMAL_ANSWERS, feedback_helpful="skip")), DOMAIN
+    )
+    assert slots[-2:] == ["decision", "feedback_helpful"]
+
+
+@pytest.mark.parametrize("value,expected,reply", [
+    ("clinical", "clinical", []),
+    ("nonsense", None, ["utter_invalid_concern_type"]),
+    ("<script>alert(1)</script>", None, ["utter_invalid_concern_type"]),
+    (None, None, ["utter_invalid_concern_type"]),
+])
+def test_validate_concern_type(value, expected, reply):
+    dispatcher = CollectingDispatcher()
+    assert ValidateReflectionForm().validate_concern_type(value, dispatcher, tracker(), DOMAIN) == {"concern_type": expected}
+    assert responses(dispatcher) == reply
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("none", "none"), ("unsure", "unsure"), ("fraud", "fraud"), ("safeguarding", "safeguarding"),
+    ("danger", "danger"), ("affirm", None), ("attendance", None), ("'; DROP TABLE cases; --", None),
+])
+def test_validate_urgent_screen(value, expected):
+    dispatcher = CollectingDispatcher()
+    assert ValidateReflectionForm().validate_urgent_screen(value, dispatcher, tracker(), DOMAIN) == {"urgent_screen": expected}
+    assert responses(dispatcher) == ([] if expected else ["utter_invalid_urgent_screen"])
+
+
+def test_free_text_good_outcome_keeps_only_the_category():
+    result = ValidateReflectionForm().validate_good_outcome("that Sam stops shouting at Jo", CollectingDispatcher(), tracker(), DOMAIN)
+    assert result == {"good_outcome": "other"}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("mediation", "mediation"), ("formal", "formal"), ("hr_advice", "hr_advice"),
+    ("I'll go ahead with the investigation", "formal"), ("speak to HR first", "hr_advice"),
+    ("I think a fact-find", "fact_find"), ("banana", None), ("", None),
+])
+def test_validate_decision(text, expected):
+    slots = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None)
+    dispatcher = CollectingDispatcher()
+    result = ValidateReflectionForm().validate_decision(text, dispatcher, tracker(slots), DOMAIN)
+    assert result == {"decision": expected}
+    assert responses(dispatcher) == ([] if expected else ["utter_invalid_decision"])
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("4", "4"), ("5 - very helpful", "5"), ("three", "3"), ("skip", "skip"), ("no thanks", "skip"),
+    ("9", None), ("1 or 2", None), ("🙂", None), ("", None),
+])
+def test_parse_rating(value, expected):
+    assert parse_rating(value) == expected
+
+
+async def test_ask_decision_explains_the_route_and_offers_its_alternatives():
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskDecision().run(dispatcher, tracker(FORMAL_ANSWERS), DOMAIN)
+    assert events == [SlotSet("route", "formal_last_resort")]
+    sent = responses(dispatcher)
+    assert sent[:5] == ["utter_assessment_intro", "utter_route_formal_last_resort", "utter_reason_no_exit_applies",
+                        "utter_reason_pattern_despite_support", "utter_formal_safeguards"]
+    assert sent[-1] == "utter_ask_decision"
+    payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert payloads[-2:] == ['/inform{"decision": "hr_advice"}', '/inform{"decision": "formal"}']
+    assert len(payloads) == sent.count("utter_alternative") + 2
+
+
+async def test_decision_records_the_case_once_and_gives_reference_and_summary(outcome_store):
+    slots = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None, decision="formal")
+    action = ActionAskFeedbackHelpful()
+    first, second = CollectingDispatcher(), CollectingDispatcher()
+    events = await action.run(first, tracker(slots), DOMAIN)
+    reference = events[0]["value"]
+    assert events == [SlotSet("case_reference", reference)]
+    assert responses(first) == ["utter_override_noted", "utter_formal_safeguards", "utter_case_recorded",
+                                "utter_summary", "utter_ask_feedback_helpful"]
+    summary = first.messages[3]
+    assert summary["reference"] == reference and "Talk to HR" not in summary["decision"]
+    # A retried write of the same reflection (same conversation, same start) stores nothing new.
+    again = await action.run(second, tracker(slots), DOMAIN)
+    assert again == [SlotSet("case_reference", reference)]
+    with session_scope() as session:
+        case = get_case(session, reference)
+        assert (case.route, case.decision, case.override, case.channel) == ("informal_resolution", "formal", True, "rest")
+        assert "good_outcome" in case.answers and case.answers["good_outcome"] == "behaviour_change"
+
+
+async def test_an_unreachable_store_is_told_not_hidden(monkeypatch, tmp_path):
+    monkeypatch.setenv("PAUSE_DATABASE_URL", f"postgresql://nobody@127.0.0.1:1/none")
+    from bot.settings import get_settings
+    from bot.store import dispose_engines
+    get_settings.cache_clear(); dispose_engines()
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskFeedbackHelpful().run(dispatcher, tracker(dict(FORMAL_ANSWERS, decision="coaching")), DOMAIN)
+    get_settings.cache_clear(); dispose_engines()
+    assert "utter_record_failed" in responses(dispatcher)
+    assert "utter_case_recorded" not in responses(dispatcher)
+    assert SlotSet("feedback_helpful", "skip") in events
+
+
+async def test_urgent_route_is_given_recorded_as_escalated_and_the_reflection_reset(outcome_store):
+    dispatcher = CollectingDispatcher()
+    events = await ActionCompleteReflection().run(dispatcher, tracker({"concern_type": "fraud"}, loop=None), DOMAIN)
+    sent = responses(dispatcher)
+    assert sent[0] == "utter_urgent_fraud"
+    assert sent[-1] == "utter_reflection_complete_escalated"
+    lines = [m.get("line", "") for m in dispatcher.messages if m["response"] == "utter_contact"]
+    assert any("0800 028 4060" in line for line in lines)
+    reference = dispatcher.messages[-1]["reference"]
+    with session_scope() as session:
+        case = get_case(session, reference)
+        assert (case.route, case.urgent_route, case.decision) == ("escalate_now", "fraud", "escalated")
+    assert SlotSet("concern_type", None) in events
+
+
+async def test_stop_before_anything_is_recorded_says_so():
+    dispatcher = CollectingDispatcher()
+    events = await ActionStopReflection().run(dispatcher, tracker({"concern_type": "conduct"}), DOMAIN)
+    assert responses(dispatcher) == ["utter_stopped"]
+    assert events[:2] == [ActiveLoop(None), SlotSet("requested_slot", None)]
+    assert SlotSet("concern_type", None) in events
