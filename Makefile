@@ -47,7 +47,7 @@ $(MODEL): $(BIN)/.installed $(TRAINING_FILES) $(wildcard components/*.py)
 train: $(MODEL) ## Train the Rasa model when data, config or domain changed
 
 validate: $(BIN)/.installed ## Check the training data and domain (warnings fail)
-	$(RASA) data validate --fail-on-warnings --data data --domain domain.yml --config config.yml
+	$(PY) scripts/validate.py
 
 db-upgrade: $(BIN)/.installed ## Migrate the outcome database to the latest schema
 	$(PY) -m bot db upgrade
