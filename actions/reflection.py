@@ -207,36 +207,36 @@ class ActionAskFeedbackHelpful(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
+        if tracker.get_slot("case_reference"):
+            # Already recorded and summarised: the question is asked again after a pause.
+            dispatcher.utter_message(response="utter_ask_feedback_helpful")
+            return []
         answers = reflection_answers(tracker)
         assessment = route_for(answers)
         decision = tracker.get_slot("decision")
-        events: List[EventType] = []
         if is_override(decision, assessment):
+            # The safeguards were not part of this route's assessment, so they are given now.
             dispatcher.utter_message(response="utter_override_noted")
-        if decision == FORMAL:
             dispatcher.utter_message(response="utter_formal_safeguards")
-        reference = tracker.get_slot("case_reference")
-        if not reference:
-            try:
-                reference = record_reflection(
-                    answers,
-                    assessment,
-                    decision,
-                    channel=channel_of(tracker),
-                    demo=bool(tracker.get_slot("demo_mode")),
-                    idempotency_key=reflection_key(tracker),
-                )
-            except StoreError:
-                logger.exception("The outcome could not be stored.")
-                dispatcher.utter_message(response="utter_record_failed")
-                return [SlotSet("feedback_helpful", "skip"), SlotSet("feedback_recommend", None)]
-            events.append(SlotSet("case_reference", reference))
+        try:
+            reference = record_reflection(
+                answers,
+                assessment,
+                decision,
+                channel=channel_of(tracker),
+                demo=bool(tracker.get_slot("demo_mode")),
+                idempotency_key=reflection_key(tracker),
+            )
+        except StoreError:
+            logger.exception("The outcome could not be stored.")
+            dispatcher.utter_message(response="utter_record_failed")
+            return [SlotSet("feedback_helpful", "skip"), SlotSet("feedback_recommend", None)]
         dispatcher.utter_message(response="utter_case_recorded", reference=reference)
         dispatcher.utter_message(
             response="utter_summary", **reflection_summary(reference, answers, assessment, decision, domain)
         )
         dispatcher.utter_message(response="utter_ask_feedback_helpful")
-        return events
+        return [SlotSet("case_reference", reference)]
 
 
 class ActionCompleteReflection(Action):

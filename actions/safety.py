@@ -13,10 +13,7 @@ from actions.common import FORM, send_contacts
 def pause_reflection(tracker: Tracker) -> List[EventType]:
     """Events that pause a reflection in progress; it resumes only if the user asks to carry on."""
     in_progress = tracker.active_loop.get("name") == FORM or bool(tracker.get_slot("reflection_paused"))
-    events: List[EventType] = [SlotSet("reflection_paused", in_progress)]
-    if tracker.active_loop.get("name"):
-        events = [ActiveLoop(None), SlotSet("requested_slot", None)] + events
-    return events
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("reflection_paused", in_progress)]
 
 
 class ActionCrisisSupport(Action):

@@ -139,6 +139,10 @@ async def test_decision_records_the_case_once_and_gives_reference_and_summary(ou
     # A retried write of the same reflection (same conversation, same start) stores nothing new.
     again = await action.run(second, tracker(slots), DOMAIN)
     assert again == [SlotSet("case_reference", reference)]
+    # Asked again after a pause, with the reference known: only the question.
+    third = CollectingDispatcher()
+    assert await action.run(third, tracker(dict(slots, case_reference=reference)), DOMAIN) == []
+    assert responses(third) == ["utter_ask_feedback_helpful"]
     with session_scope() as session:
         case = get_case(session, reference)
         assert (case.route, case.decision, case.override, case.channel) == ("informal_resolution", "formal", True, "rest")

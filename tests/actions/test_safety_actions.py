@@ -39,7 +39,7 @@ async def test_crisis_mid_reflection_answers_first_and_pauses_it():
 
 async def test_crisis_with_nothing_in_progress_pauses_nothing():
     events = await ActionCrisisSupport().run(CollectingDispatcher(), tracker(), DOMAIN)
-    assert events == [SlotSet("reflection_paused", False)]
+    assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("reflection_paused", False)]
 
 
 async def test_colleague_at_risk_says_how_to_act_now():

@@ -56,7 +56,7 @@ def server_env(database_url: str, tracker_database_url: str, actions_port: int, 
     return env
 
 
-def wait_until_up(url: str, processes: List[subprocess.Popen], timeout: float = 180.0) -> None:
+def wait_until_up(url: str, processes: List[subprocess.Popen], timeout: float = 420.0) -> None:
     """Poll url until it answers 200, failing early if a server process has died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
