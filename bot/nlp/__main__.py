@@ -1,0 +1,25 @@
+"""Command line for the project's spaCy pipeline: ``python -m bot.nlp build OUT_DIR``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+from bot.nlp.pipeline import save_pipeline
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Build the pipeline into the given directory; return the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m bot.nlp", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build the spaCy pipeline into OUT_DIR")
+    build.add_argument("out_dir", metavar="OUT_DIR", help="directory to write the pipeline to")
+    arguments = parser.parse_args(argv)
+    if arguments.command == "build":
+        out_path = save_pipeline(arguments.out_dir)
+        print(f"spaCy pipeline written to {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

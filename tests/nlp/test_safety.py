@@ -1,0 +1,178 @@
+"""The deterministic crisis rules: what they catch, what they leave alone, and whom they mean."""
+from typing import Any, Dict, List
+
+import pytest
+import spacy
+
+from bot.nlp.pipeline import get_nlp
+from bot.nlp.safety import (
+    CompiledRules,
+    Normaliser,
+    SafetySignal,
+    assess,
+    compile_pattern,
+    compiled_rules_for,
+    load_safety_rules,
+)
+
+WRITER_IN_CRISIS = [
+    "kill myslef",
+    "suicidel",
+    "cant go on",
+    "want to die tbh",
+    "kms",
+    "end it all",
+    "I don't want to be here anymore",
+    "everyone would be better off without me",
+    "got the tablets here",
+    "thinking of jumping",
+    "hurting myself",
+    "cutting again",
+    "no reason to live",
+    "I just want it all to stop",
+    "can't keep myself safe",
+    "i'm not saying i want to die but i think about it",
+    "I'd rather die than face that panel",
+    "I've been trying not to hurt myself",
+]
+
+NOT_A_CRISIS = [
+    "this rota is killing me",
+    "I could murder a coffee",
+    "dying for a cuppa",
+    "the paperwork is suicide",
+    "I'd kill for a day off",
+    "the patient self-harmed on the ward",
+    "training on suicide prevention",
+    "I nearly died laughing",
+    "deadline is killing me",
+    "my phone died",
+    "I'm not suicidal, just exhausted",
+    "the ward can't go on like this",
+    "I can't go on holiday until this is sorted",
+    "I'm killing myself trying to cover nights",
+    "my manager threw me under the bus",
+    "I cut myself on a broken ampoule",
+    "the man in bed 4 said he wants to die",
+    "I couldn't live with myself if I didn't report it",
+    "I'm thinking of jumping ship",
+    "I won't be here tomorrow, I'm on leave",
+    "I didn't wake up in time for my shift",
+]
+
+COLLEAGUE_AT_RISK = [
+    "my colleague said she wants to end it all",
+    "one of my team told me he's been self harming",
+    "I'm worried she might hurt herself",
+    "he keeps saying everyone would be better off without him",
+    "a member of my team said they can't go on",
+    "my colleague texted me saying goodbye",
+]
+
+
+@pytest.mark.parametrize("text", WRITER_IN_CRISIS)
+def test_writer_in_crisis_is_a_crisis(text: str) -> None:
+    signal = assess(text)
+    assert signal.crisis, signal
+    assert signal.matches
+
+
+@pytest.mark.parametrize("text", NOT_A_CRISIS)
+def test_look_alikes_raise_no_alarm(text: str) -> None:
+    assert assess(text) == SafetySignal(crisis=False, colleague_at_risk=False, matches=())
+
+
+@pytest.mark.parametrize("text", COLLEAGUE_AT_RISK)
+def test_someone_else_at_risk_is_a_colleague_at_risk_not_a_crisis(text: str) -> None:
+    signal = assess(text)
+    assert signal.colleague_at_risk, signal
+    assert not signal.crisis, signal
+
+
+def test_both_can_be_true_in_one_message() -> None:
+    signal = assess("My colleague said she wants to die. Honestly so do I, I want to die too.")
+    assert signal.crisis and signal.colleague_at_risk
+
+
+def test_matches_name_rules_and_never_hold_the_users_words() -> None:
+    text = "I've been suspended since March and I want to kill myself"
+    signal = assess(text)
+    assert signal.matches == ("writer:kill_self",)
+    rule_names = set(load_safety_rules().rules)
+    for match in signal.matches:
+        target, rule = match.split(":")
+        assert target in {"writer", "other"}
+        assert rule in rule_names
+
+
+def test_empty_and_blank_messages_are_not_crises() -> None:
+    empty = SafetySignal(crisis=False, colleague_at_risk=False, matches=())
+    assert assess("") == empty
+    assert assess("   ") == empty
+    assert assess(get_nlp()("")) == empty
+
+
+def test_a_doc_from_the_pipeline_reads_like_its_text() -> None:
+    text = "honestly i carnt do this anymore"
+    assert assess(get_nlp()(text)) == assess(text)
+
+
+def test_a_doc_from_another_pipeline_still_gets_the_spelling_help() -> None:
+    foreign = spacy.blank("en")("kill myslef")
+    assert assess(foreign).crisis
+
+
+def test_rules_are_compiled_once_per_vocabulary() -> None:
+    vocab = get_nlp().vocab
+    assert compiled_rules_for(vocab) is compiled_rules_for(vocab)
+
+
+def test_every_pattern_passes_spacy_validation() -> None:
+    compiled = CompiledRules(spacy.blank("en").vocab, load_safety_rules(), validate=True)
+    assert compiled.pattern_count > 300
+
+
+def tokens_of(line: str) -> List[Any]:
+    ends_clause, patterns = compile_pattern(line, load_safety_rules().classes, Normaliser(get_nlp().vocab))
+    return [ends_clause, [list(pattern) for pattern in patterns]]
+
+
+def test_pattern_language_words_alternatives_and_clause_end() -> None:
+    expected = [{"NORM": {"IN": ["end", "ending"]}}, {"NORM": "it"}, {"NORM": "all"}]
+    assert tokens_of("end|ending it all $") == [True, [expected]]
+
+
+def test_pattern_language_optional_items_and_gaps() -> None:
+    ends_clause, patterns = tokens_of("nothing ~1 to live? for")
+    assert not ends_clause
+    assert patterns == [[
+        {"NORM": "nothing"},
+        {"IS_PUNCT": False, "OP": "?"},
+        {"NORM": "to"},
+        {"NORM": "live", "OP": "?"},
+        {"NORM": "for"},
+    ]]
+
+
+def test_pattern_language_classes_expand_into_word_sequences() -> None:
+    _, patterns = tokens_of("@CANT go on")
+    sequences = {tuple(str(token["NORM"]) for token in pattern) for pattern in patterns}
+    assert ("can", "not", "go", "on") in sequences
+    assert ("could", "not", "go", "on") in sequences
+
+
+def test_contraction_pieces_match_however_typed() -> None:
+    for text in ("I didn't wake up", "i didnt wake up", "I did not wake up", "I didn’t wake up"):
+        signal = assess(f"it would be fine if {text}")
+        assert signal.crisis, text
+
+
+@pytest.mark.parametrize("line", ["$", "end $ it"])
+def test_pattern_language_rejects_a_misplaced_clause_end(line: str) -> None:
+    with pytest.raises(ValueError):
+        tokens_of(line)
+
+
+def test_matches_come_from_rules_not_guards() -> None:
+    signal: Dict[str, Any] = assess("I'm killing myself working these hours and honestly I want to die").__dict__
+    assert signal["matches"] == ("writer:want_to_die",)
