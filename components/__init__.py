@@ -1,1 +1,1 @@
-"""Custom Rasa NLU components of the assistant (thin adapters over the ``bot`` package)."""
+"""Custom Rasa components of the assistant: thin adapters over the ``bot`` package."""

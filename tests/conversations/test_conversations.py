@@ -53,8 +53,11 @@ def test_conversation(pause, script):
     conversation = Conversation(pause, f"test-{uuid.uuid4().hex}")
     before = len(stored_cases(pause.database_url))
     for number, turn in enumerate(script["turns"], start=1):
-        reply = conversation.say(turn["user"])
-        assert matches(reply.responses, turn["bot"]), f"turn {number}: {turn['user'][:80]!r} got {reply.responses}"
+        user = turn["user"]
+        if isinstance(user, dict):
+            user = user["repeat"] * user["times"]
+        reply = conversation.say(user)
+        assert matches(reply.responses, turn["bot"]), f"turn {number}: {user[:80]!r} got {reply.responses}"
         for fragment in turn.get("says", []):
             assert fragment in reply.text, f"turn {number}: {fragment!r} missing from the reply"
     cases = stored_cases(pause.database_url)
