@@ -34,6 +34,7 @@ CRISIS_INTENT = "crisis"
 COLLEAGUE_AT_RISK_INTENT = "colleague_at_risk"
 SAFETY_NET_KEY = "safety_net"
 PROTECT_MODEL_INTENTS_KEY = "protect_model_intents"
+PROTECT_MIN_CONFIDENCE_KEY = "protect_min_confidence"
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
             # 1.0: a later FallbackClassifier cannot turn it into nlu_fallback, and an earlier
             # one's nlu_fallback is undone.
             PROTECT_MODEL_INTENTS_KEY: [CRISIS_INTENT, COLLEAGUE_AT_RISK_INTENT],
+            # Below this the model's guess is noise ("is it going to rain" at 0.2): the rules,
+            # not a near-random guess, then decide. 0.0 protects every top-ranked crisis.
+            PROTECT_MIN_CONFIDENCE_KEY: 0.3,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -95,7 +99,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if override is not None:
             _set_intent(message, override)
             logger.debug(f"Safety net set intent '{override}' (rules: {list(signal.matches)}).")
-        elif model_intent_name in self.component_config[PROTECT_MODEL_INTENTS_KEY]:
+        elif model_intent_name in self.component_config[PROTECT_MODEL_INTENTS_KEY] and (
+            (model_intent or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.component_config[PROTECT_MIN_CONFIDENCE_KEY]
+        ):
             _set_intent(message, model_intent_name)
         message.set(
             SAFETY_NET_KEY,

@@ -141,6 +141,7 @@ def train_pause(work_dir: Path) -> float:
     """Train Pause from scratch (no cache) into a throwaway folder and return the wall time."""
     if not (SPACY_PIPELINE / "meta.json").exists():
         raise BenchmarkBroken(f"the spaCy pipeline {SPACY_PIPELINE.relative_to(REPO)} is missing: run `make spacy`")
+    work_dir.mkdir(parents=True, exist_ok=True)
     env = {**rasa_env(), "RASA_CACHE_DIRECTORY": str(work_dir / "cache")}
     command = [
         str(BIN / "rasa"), "train", "--out", str(work_dir / "models"), "--fixed-model-name", "bench", "--force",
@@ -331,7 +332,7 @@ def render(report: Dict[str, Any]) -> str:
             lines.append(f"  {bot:<12} {role:<14} {mib:8.1f} MiB")
     lines.append("Training time (wall):")
     for bot, seconds in report["training_seconds"].items():
-        lines.append(f"  {bot:<12} {_cell(seconds if seconds is None else round(seconds, 1))} s")
+        lines.append(f"  {bot:<12} " + ("not measured" if seconds is None else f"{seconds:8.1f} s"))
     check = report.get("outcome_check")
     if check:
         lines.append(

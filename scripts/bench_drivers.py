@@ -8,7 +8,7 @@ import os
 import re
 import time
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, NoReturn, Optional
+from typing import Any, Awaitable, Callable, Dict, List, NoReturn, Optional, Sequence, Tuple
 
 import aiohttp
 
@@ -40,12 +40,16 @@ REFLECTION_ANSWERS = (
 REFLECTION_FEEDBACK = ('/inform{"feedback_helpful": "4"}', "yes")
 # One full reflection is the answers, the decision and the feedback.
 REFLECTION_MESSAGES = len(REFLECTION_ANSWERS) + 1 + len(REFLECTION_FEEDBACK)
-# Extra button presses allowed when Pause asks something the script does not expect.
-EXTRA_BUTTON_PRESSES = 5
+# Room for a bot that asks more than the script expects, but a reflection always ends.
+MAX_MESSAGES_PER_REFLECTION = 2 * REFLECTION_MESSAGES
+YES_NO = {"yes": "/affirm", "no": "/deny"}
 
 STARTER_MESSAGES = ("hello", "I am sad", "yes", "very good", "are you a bot?", "goodbye")
 
 REQUEST_TIMEOUT_SECONDS = 60.0
+
+# What the REST channel sends back for one message: a list of bot messages, each maybe with buttons.
+Reply = List[Dict[str, Any]]
 
 
 class MessageFailed(Exception):
@@ -61,7 +65,7 @@ class Sender:
         self.result = result
         self.sender_id = f"bench-{uuid.uuid4().hex}"
 
-    async def say(self, text: str) -> List[Dict[str, Any]]:
+    async def say(self, text: str) -> Reply:
         """Send one message and return the bot's reply messages; an empty or failed reply raises."""
         started = time.perf_counter()
         try:
@@ -87,49 +91,90 @@ class Sender:
         raise MessageFailed(description)
 
 
-def case_reference(messages: List[Dict[str, Any]]) -> Optional[str]:
+def case_reference(messages: Reply) -> Optional[str]:
     """The case reference Pause gave in a reply, if any."""
     found = CASE_REFERENCE.search(json.dumps(messages, ensure_ascii=False))
     return found.group(0) if found else None
 
 
-def first_button_payload(messages: List[Dict[str, Any]]) -> Optional[str]:
-    """The payload of the first button a reply offers."""
-    for message in messages:
-        for button in message.get("buttons") or []:
-            if button.get("payload"):
-                return str(button["payload"])
-    return None
+def button_payloads(messages: Reply) -> List[str]:
+    """The payloads of the buttons a reply offers, in order."""
+    return [
+        str(button["payload"]) for message in messages for button in message.get("buttons") or [] if button.get("payload")
+    ]
+
+
+def _intent_and_slots(payload: str) -> Tuple[str, Tuple[str, ...]]:
+    """The intent and slot names of a payload such as `/inform{"concern_type": "clinical"}`."""
+    intent, _, entities = payload.lstrip("/").partition("{")
+    try:
+        slots = tuple(sorted(json.loads("{" + entities))) if entities else ()
+    except ValueError:
+        slots = ()
+    return intent, slots
+
+
+def is_button_answer(answer: str) -> bool:
+    """Whether a scripted answer stands for a button (yes, no or a payload) rather than free text."""
+    return answer in YES_NO or answer.startswith("/")
+
+
+def matches_button(answer: str, payloads: List[str]) -> bool:
+    """Whether a scripted answer is one of the buttons offered (same intent and slot for payloads)."""
+    if answer in YES_NO:
+        return YES_NO[answer] in payloads
+    if answer.startswith("/"):
+        return any(_intent_and_slots(answer) == _intent_and_slots(payload) for payload in payloads)
+    return False
+
+
+def next_message(script: Sequence[str], position: int, payloads: List[str]) -> Tuple[Optional[str], int]:
+    """What to say next and the new script position, adapting to the buttons Pause offers.
+
+    The next scripted answer when it fits the question; else a later one that does (Pause skipped
+    a question); else the first button (a question the script does not hold, such as the
+    decision); else None, when there is nothing sensible left to say.
+    """
+    if position < len(script):
+        answer = script[position]
+        if not payloads or not is_button_answer(answer) or matches_button(answer, payloads):
+            return answer, position + 1
+    for index in range(position + 1, len(script)):
+        if matches_button(script[index], payloads):
+            return script[index], index + 1
+    if payloads:
+        return payloads[0], position
+    return None, position
+
+
+async def answer_until(
+    sender: Sender, script: Sequence[str], reply: Reply, done: Callable[[Reply, int], bool]
+) -> Tuple[Reply, bool]:
+    """Answer Pause from a script until `done(reply, position)` holds or nothing is left to say."""
+    position = 0
+    for _ in range(MAX_MESSAGES_PER_REFLECTION):
+        if done(reply, position):
+            return reply, True
+        message, position = next_message(script, position, button_payloads(reply))
+        if message is None:
+            return reply, False
+        reply = await sender.say(message)
+    return reply, done(reply, position)
 
 
 async def pause_reflection(sender: Sender) -> None:
     """Take one full reflection with Pause; it counts as complete once a case reference appears.
 
-    The scripted answers are sent in order; if no case reference has appeared by the end of them,
-    the first button of the latest reply is pressed (this is the decision) a bounded number of times.
-    The feedback questions are answered after the reference, as a manager would.
+    The scripted answers are sent while they fit the question asked; the decision is the first
+    button offered. The two feedback questions are answered after the reference, as a manager would.
     """
-    reply: List[Dict[str, Any]] = []
-    reference: Optional[str] = None
-    for text in REFLECTION_ANSWERS:
-        reply = await sender.say(text)
-        reference = case_reference(reply)
-        if reference:
-            break
-    presses = 0
-    while reference is None and presses < EXTRA_BUTTON_PRESSES:
-        payload = first_button_payload(reply)
-        if payload is None:
-            break
-        reply = await sender.say(payload)
-        reference = case_reference(reply)
-        presses += 1
+    reply, _ = await answer_until(sender, REFLECTION_ANSWERS, [], lambda r, _: case_reference(r) is not None)
+    reference = case_reference(reply)
     if reference is None:
         sender.result.note_problem(f"{sender.sender_id} ended without a case reference; last reply {reply!r}"[:500])
         return
     sender.result.complete(reference)
-    for text in REFLECTION_FEEDBACK:
-        await sender.say(text)
+    await answer_until(sender, REFLECTION_FEEDBACK, reply, lambda _, position: position >= len(REFLECTION_FEEDBACK))
 
 
 async def starter_conversation(sender: Sender) -> None:

@@ -11,7 +11,7 @@ def main(results_dir: str) -> int:
     accuracy = report["accuracy"]
     crisis = report.get("crisis", {})
     print(f"held-out intent accuracy: {accuracy:.3f} (bar {ACCURACY_BAR})")
-    print(f"crisis recall by the model alone: {crisis.get('recall', 0.0):.3f} (support {crisis.get('support', 0)})")
+    print(f"crisis recall of the whole pipeline, safety net included: {crisis.get('recall', 0.0):.3f} (support {crisis.get('support', 0)})")
     weakest = sorted(
         (name, figures["f1-score"]) for name, figures in report.items() if isinstance(figures, dict) and "f1-score" in figures
         and name not in ("micro avg", "macro avg", "weighted avg")
