@@ -7,6 +7,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.interfaces import Action
 from rasa_sdk.types import DomainDict
 
+from bot.nlp.input_check import MAX_MESSAGE_CHARS, is_blank
+
 
 class ActionPauseFallback(Action):
     """Apologises, then re-asks the question a form is waiting for, so nothing is lost."""
@@ -26,10 +28,6 @@ class ActionPauseFallback(Action):
         return [UserUtteranceReverted()]
 
 
-# Longer than any answer Pause needs: said kindly, and the message is still read in full.
-LONG_MESSAGE = 2000
-
-
 class ActionRephrase(Action):
     """Low NLU confidence: ask to rephrase, or explain what was wrong with an empty or huge message."""
 
@@ -40,9 +38,9 @@ class ActionRephrase(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
-        if not text.strip():
+        if is_blank(text):
             dispatcher.utter_message(response="utter_empty_message")
-        elif len(text) > LONG_MESSAGE:
+        elif len(text) > MAX_MESSAGE_CHARS:
             dispatcher.utter_message(response="utter_message_too_long")
         else:
             dispatcher.utter_message(response="utter_rephrase")
