@@ -198,6 +198,29 @@ def reflection_summary(
     }
 
 
+def record_or_apologise(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    answers: Dict[str, Optional[str]],
+    assessment: Assessment,
+    decision: str,
+) -> Optional[str]:
+    """Store this reflection's outcome once and return its reference; if the store fails, say so."""
+    try:
+        return record_reflection(
+            answers,
+            assessment,
+            decision,
+            channel=channel_of(tracker),
+            demo=bool(tracker.get_slot("demo_mode")),
+            idempotency_key=reflection_key(tracker),
+        )
+    except StoreError:
+        logger.exception("The outcome could not be stored.")
+        dispatcher.utter_message(response="utter_record_failed")
+        return None
+
+
 class ActionAskFeedbackHelpful(Action):
     """Records the outcome once the decision is made, gives the reference and summary, asks for feedback."""
 
@@ -218,18 +241,8 @@ class ActionAskFeedbackHelpful(Action):
             # The safeguards were not part of this route's assessment, so they are given now.
             dispatcher.utter_message(response="utter_override_noted")
             dispatcher.utter_message(response="utter_formal_safeguards")
-        try:
-            reference = record_reflection(
-                answers,
-                assessment,
-                decision,
-                channel=channel_of(tracker),
-                demo=bool(tracker.get_slot("demo_mode")),
-                idempotency_key=reflection_key(tracker),
-            )
-        except StoreError:
-            logger.exception("The outcome could not be stored.")
-            dispatcher.utter_message(response="utter_record_failed")
+        reference = record_or_apologise(dispatcher, tracker, answers, assessment, decision)
+        if reference is None:
             return [SlotSet("feedback_helpful", "skip"), SlotSet("feedback_recommend", None)]
         dispatcher.utter_message(response="utter_case_recorded", reference=reference)
         dispatcher.utter_message(
@@ -274,20 +287,9 @@ class ActionCompleteReflection(Action):
         urgent = assessment.urgent_route
         dispatcher.utter_message(response=f"utter_urgent_{urgent}")
         send_contacts(dispatcher, f"urgent_{urgent}")
-        try:
-            reference = record_reflection(
-                answers,
-                assessment,
-                ESCALATED,
-                channel=channel_of(tracker),
-                demo=bool(tracker.get_slot("demo_mode")),
-                idempotency_key=reflection_key(tracker),
-            )
-        except StoreError:
-            logger.exception("The escalation could not be stored.")
-            dispatcher.utter_message(response="utter_record_failed")
-            return
-        dispatcher.utter_message(response="utter_reflection_complete_escalated", reference=reference)
+        reference = record_or_apologise(dispatcher, tracker, answers, assessment, ESCALATED)
+        if reference is not None:
+            dispatcher.utter_message(response="utter_reflection_complete_escalated", reference=reference)
 
 
 class ActionStopReflection(Action):
