@@ -7,7 +7,7 @@ when something really broke: a server did not start, a training run failed, Paus
 a reflection, or the outcome database does not hold exactly one case per completed reflection.
 
     python scripts/bench.py [--concurrency 20] [--conversations 40] [--skip-training]
-                            [--skip-starter] [--json results/bench.json]
+                            [--skip-starter] [--json results/bench.json] [--phase-time-limit 1800]
 """
 from __future__ import annotations
 
@@ -84,6 +84,20 @@ def plan_for(concurrency: int, conversations: int, phase_time_limit: float) -> P
         starter_concurrent=starter_count(conversations),
         phase_time_limit=phase_time_limit,
     )
+
+
+def code_version() -> Dict[str, Any]:
+    """The commit measured and how many files differ from it, so figures can be traced to code."""
+    def git(*arguments: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *arguments], cwd=REPO, capture_output=True, text=True, timeout=30, check=True
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    status = git("status", "--porcelain")
+    return {"commit": git("rev-parse", "--short", "HEAD") or "unknown", "changed_files": len(status.splitlines())}
 
 
 def parse_arguments(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -345,6 +359,7 @@ def render(report: Dict[str, Any]) -> str:
         f"{host['memory_mib']} MiB, load {host['load_average_1m_at_start']} at start; "
         f"Python {host['python']}, Rasa {host['rasa']}"
     )
+    lines.append(f"Code: commit {report['code']['commit']}, {report['code']['changed_files']} files changed since")
     judged = report["verdict"]
 
     def word(value: Optional[bool]) -> str:
@@ -372,6 +387,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     report: Dict[str, Any] = {
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
+        "code": code_version(),
         "plan": plan.__dict__,
         "phases": [],
         "warm_up": [],
