@@ -10,14 +10,22 @@ export RASA_TELEMETRY_ENABLED=false PYTHONPATH="${PYTHONPATH:-$PWD}"
 export PAUSE_ACTION_ENDPOINT="${PAUSE_ACTION_ENDPOINT:-http://127.0.0.1:${ACTIONS_PORT}/webhook}"
 mkdir -p var
 
-.venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" &
+SANIC_HOST="$HOST" .venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" &
 actions_pid=$!
-stop() { kill "$actions_pid" 2>/dev/null || true; wait "$actions_pid" 2>/dev/null || true; }
+rasa_pid=""
+stop() {
+  trap - EXIT INT TERM
+  kill $rasa_pid "$actions_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
 trap stop EXIT INT TERM
 
 if [ "${SHELL_MODE:-0}" = "1" ]; then
   .venv/bin/rasa shell --model models/pause.tar.gz --endpoints endpoints.yml -p "$RASA_PORT"
 else
   .venv/bin/rasa run --model models/pause.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
-    -i "$HOST" -p "$RASA_PORT" --cors "${PAUSE_CORS_ORIGINS:-http://localhost:${RASA_PORT}}"
+    -i "$HOST" -p "$RASA_PORT" --cors "${PAUSE_CORS_ORIGINS:-http://localhost:${RASA_PORT}}" &
+  rasa_pid=$!
+  # Whichever server stops first, or a Ctrl-C or TERM, stops both.
+  wait -n "$rasa_pid" "$actions_pid" || true
 fi

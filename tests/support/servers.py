@@ -50,6 +50,7 @@ def server_env(database_url: str, tracker_database_url: str, actions_port: int, 
             "PAUSE_DATABASE_URL": database_url,
             "PAUSE_TRACKER_DATABASE_URL": tracker_database_url,
             "PAUSE_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
+            "SANIC_HOST": "127.0.0.1",
         }
     )
     env.update(extra or {})
