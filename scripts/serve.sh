@@ -14,11 +14,11 @@ SANIC_HOST="$HOST" .venv/bin/rasa run actions --actions actions -p "$ACTIONS_POR
 actions_pid=$!
 rasa_pid=""
 stop() {
-  trap - EXIT INT TERM
+  trap - EXIT HUP INT TERM
   kill $rasa_pid "$actions_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap stop EXIT INT TERM
+trap stop EXIT HUP INT TERM
 
 if [ "${SHELL_MODE:-0}" = "1" ]; then
   .venv/bin/rasa shell --model models/pause.tar.gz --endpoints endpoints.yml -p "$RASA_PORT"
