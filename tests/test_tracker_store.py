@@ -269,3 +269,14 @@ def test_bot_reply_repeating_a_detail_is_redacted_even_without_context() -> None
     assert redacted[1]["text"] == "[NAME]. Got it."
     assert redacted[2]["text"] == "Call Samaritans free on 116 123, or text SHOUT to 85258."
     assert redacted[3] == events[3]
+
+
+async def test_sqlite_tracker_store_uses_a_write_ahead_log(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "tracker-wal.db"
+    store = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db))
+    await store.save(build_tracker("manager-wal"))
+    store.engine.dispose()
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
