@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping, Optional, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -29,6 +29,7 @@ DEFAULT_RETENTION_DAYS = 365
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_INVESTIGATION_COST_GBP = 12000
 DEFAULT_INVESTIGATION_DAYS = 156
+DEFAULT_RABBITMQ_QUEUE = "pause_events"
 
 # An organisation name selects a content file, so it must never be able to leave that folder.
 _ORGANISATION_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -52,6 +53,10 @@ class Settings:
     rasa_url: str
     investigation_cost_gbp: int
     investigation_days: int
+    # Production services, each off (SQLite-friendly defaults) unless its variable is set.
+    redis_url: Optional[str] = field(default=None, repr=False)
+    rabbitmq_url: Optional[str] = field(default=None, repr=False)
+    rabbitmq_queue: str = DEFAULT_RABBITMQ_QUEUE
 
     @property
     def organisation_content_file(self) -> Path:
@@ -80,6 +85,9 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         investigation_days=_read(
             env, "PAUSE_INVESTIGATION_DAYS", DEFAULT_INVESTIGATION_DAYS, _non_negative_int
         ),
+        redis_url=_read(env, "PAUSE_REDIS_URL", None, _redis_url),
+        rabbitmq_url=_read(env, "PAUSE_RABBITMQ_URL", None, _amqp_url),
+        rabbitmq_queue=_read(env, "PAUSE_RABBITMQ_QUEUE", DEFAULT_RABBITMQ_QUEUE, _queue_name),
     )
 
 
@@ -160,6 +168,40 @@ def _non_negative_int(raw: str) -> int:
     if value < 0:
         raise ValueError("expected a whole number, zero or more")
     return value
+
+
+def _redis_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ValueError("expected a redis:// or rediss:// address such as redis://127.0.0.1:6379/1")
+    _port_of(parts)
+    database = parts.path.strip("/")
+    if database and not database.isdigit():
+        raise ValueError("the path after the host must be a Redis database number, such as /1")
+    return raw
+
+
+def _amqp_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("amqp", "amqps") or not parts.hostname:
+        raise ValueError(
+            "expected an amqp:// or amqps:// address such as amqp://user:password@127.0.0.1:5672/"
+        )
+    _port_of(parts)
+    return raw
+
+
+def _port_of(parts: SplitResult) -> Optional[int]:
+    try:
+        return parts.port
+    except ValueError:
+        raise ValueError("the port must be a number from 1 to 65535") from None
+
+
+def _queue_name(raw: str) -> str:
+    if not re.match(r"^[A-Za-z0-9_.:-]{1,200}$", raw):
+        raise ValueError("expected a queue name of letters, digits and _ . : -")
+    return raw
 
 
 def _http_url(raw: str) -> str:
