@@ -8,12 +8,19 @@ from rasa_sdk.interfaces import Action
 from rasa_sdk.types import DomainDict
 
 from actions.common import FORM, send_contacts
+from actions.followup import clear_follow_up
 
 
 def pause_reflection(tracker: Tracker) -> List[EventType]:
-    """Events that pause a reflection in progress; it resumes only if the user asks to carry on."""
+    """Events that pause a reflection in progress (it resumes only if the user asks to carry on)
+    and drop a follow-up in progress (it is quick to start again)."""
     in_progress = tracker.active_loop.get("name") == FORM or bool(tracker.get_slot("reflection_paused"))
-    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("reflection_paused", in_progress)]
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("reflection_paused", in_progress),
+        *clear_follow_up(),
+    ]
 
 
 class ActionCrisisSupport(Action):

@@ -10,11 +10,14 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
+from bot.store import find_reference, record_case, session_scope
 from tests.support.conversation import Conversation
 
 pytestmark = pytest.mark.model
 
 HERE = Path(__file__).parent
+# Replies that name the reference of the case just recorded.
+RECORDED = {"utter_case_recorded", "utter_reflection_complete_escalated"}
 
 
 def load_conversations():
@@ -48,18 +51,42 @@ def stored_cases(database_url):
     return [dict(row) for row in rows]
 
 
+def follow_ups(database_url, reference):
+    engine = create_engine(database_url, future=True)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT f.status FROM follow_ups f JOIN cases c ON c.id = f.case_id WHERE c.reference = :r ORDER BY f.id"),
+            {"r": reference},
+        ).scalars().all()
+    engine.dispose()
+    return list(rows)
+
+
+def given_case(database_url, fields):
+    """A case stored before the conversation starts, as an earlier reflection would have left it."""
+    with session_scope(database_url) as session:
+        return record_case(session, channel="rest", **fields).reference
+
+
 @pytest.mark.parametrize("script", list(load_conversations()))
 def test_conversation(pause, script):
     conversation = Conversation(pause, f"test-{uuid.uuid4().hex}")
+    # `{reference}` in a user turn stands for the case given beforehand or the last one the bot named.
+    reference = given_case(pause.database_url, script["given_case"]) if "given_case" in script else None
     before = len(stored_cases(pause.database_url))
     for number, turn in enumerate(script["turns"], start=1):
         user = turn["user"]
         if isinstance(user, dict):
             user = user["repeat"] * user["times"]
+        user = user.replace("{reference}", reference or "")
         reply = conversation.say(user)
+        if RECORDED.intersection(reply.responses):
+            reference = find_reference(reply.text)
         assert matches(reply.responses, turn["bot"]), f"turn {number}: {user[:80]!r} got {reply.responses}"
         for fragment in turn.get("says", []):
             assert fragment in reply.text, f"turn {number}: {fragment!r} missing from the reply"
+    if "follow_ups" in script:
+        assert follow_ups(pause.database_url, reference) == script["follow_ups"]
     cases = stored_cases(pause.database_url)
     expected = script.get("case")
     if expected is None:
