@@ -9,6 +9,8 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 export RASA_TELEMETRY_ENABLED=false PYTHONPATH="${PYTHONPATH:-$PWD}"
 export PAUSE_ACTION_ENDPOINT="${PAUSE_ACTION_ENDPOINT:-http://127.0.0.1:${ACTIONS_PORT}/webhook}"
 mkdir -p var
+# The outcome store is brought to the latest schema on every start (safe with several replicas).
+.venv/bin/python -m bot db upgrade
 
 SANIC_HOST="$HOST" .venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" &
 actions_pid=$!

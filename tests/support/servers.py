@@ -115,24 +115,62 @@ def stop(processes: List[subprocess.Popen]) -> None:
 
 
 @contextmanager
-def running_pause(work_dir: Path, extra_env: Optional[Dict[str, str]] = None, api: bool = True) -> Iterator[Servers]:
-    """A complete Pause (action server + Rasa) with its own SQLite databases under work_dir."""
+def running_pause(
+    work_dir: Path,
+    extra_env: Optional[Dict[str, str]] = None,
+    api: bool = True,
+    database_url: Optional[str] = None,
+    tracker_database_url: Optional[str] = None,
+) -> Iterator[Servers]:
+    """A complete Pause (action server + Rasa), with its own SQLite databases under work_dir
+    unless database URLs are given (PostgreSQL, for instance)."""
+    with running_replicas(
+        work_dir, replicas=1, extra_env=extra_env, api=api,
+        database_url=database_url, tracker_database_url=tracker_database_url,
+    ) as replicas:
+        yield replicas[0]
+
+
+@contextmanager
+def running_replicas(
+    work_dir: Path,
+    replicas: int = 2,
+    extra_env: Optional[Dict[str, str]] = None,
+    api: bool = True,
+    database_url: Optional[str] = None,
+    tracker_database_url: Optional[str] = None,
+) -> Iterator[List[Servers]]:
+    """One action server and several Rasa servers sharing the same stores, each on its own port.
+
+    Replicas only make sense with shared stores: PostgreSQL databases and PAUSE_REDIS_URL in
+    extra_env for the conversation locks.
+    """
     if not MODEL.exists():
         raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
-    database_url = f"sqlite:///{work_dir / 'outcomes.db'}"
-    tracker_url = f"sqlite:///{work_dir / 'tracker.db'}"
+    database_url = database_url or f"sqlite:///{work_dir / 'outcomes.db'}"
+    tracker_url = tracker_database_url or f"sqlite:///{work_dir / 'tracker.db'}"
     migrate(database_url)
-    actions_port, rasa_port = free_port(), free_port()
+    actions_port = free_port()
+    rasa_ports: List[int] = []
+    while len(rasa_ports) < replicas:
+        port = free_port()
+        if port != actions_port and port not in rasa_ports:
+            rasa_ports.append(port)
     env = server_env(database_url, tracker_url, actions_port, extra_env)
     processes: List[subprocess.Popen] = []
     try:
         processes.append(start_actions(env, actions_port, work_dir))
-        processes.append(start_rasa(env, rasa_port, work_dir, api=api))
+        for port in rasa_ports:
+            processes.append(start_rasa(env, port, work_dir, api=api))
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", processes)
-        yield Servers(
-            f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}",
-            database_url, tracker_url, processes, work_dir,
-        )
+        for port in rasa_ports:
+            wait_until_up(f"http://127.0.0.1:{port}/", processes)
+        yield [
+            Servers(
+                f"http://127.0.0.1:{port}", f"http://127.0.0.1:{actions_port}",
+                database_url, tracker_url, processes, work_dir,
+            )
+            for port in rasa_ports
+        ]
     finally:
         stop(processes)
