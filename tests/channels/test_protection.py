@@ -1,0 +1,279 @@
+"""The channel protections on their own: rate limiter, request parsing, settings, turn guard, history."""
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+from rasa.core.channels.channel import UserMessage
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
+
+from bot.channels.protection import (
+    FALLBACK_TEXT,
+    BadRequest,
+    TokenBucketLimiter,
+    answer_turn,
+    domain_text,
+    parse_message_request,
+)
+from bot.channels.settings import ChannelSettings, load_channel_settings
+from bot.channels.web import history_messages, security_headers
+from bot.settings import SettingsError
+
+TEXTS = {
+    "utter_technical_problem": "Something went wrong on my side.",
+    "utter_slow_down": "Please wait a few seconds.",
+}
+
+
+def app_with_domain(texts=TEXTS):
+    domain = SimpleNamespace(responses={name: [{"text": text}] for name, text in texts.items()})
+    return SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(domain=domain)))
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+# Rate limiter
+
+
+def test_a_burst_is_allowed_then_the_next_message_waits():
+    clock = Clock()
+    limiter = TokenBucketLimiter(per_minute=60, burst=3, clock=clock)
+    assert [limiter.wait_needed("a") for _ in range(3)] == [0.0, 0.0, 0.0]
+    wait = limiter.wait_needed("a")
+    assert wait == pytest.approx(1.0)
+    assert limiter.wait_needed("b") == 0.0, "another sender has its own bucket"
+
+
+def test_tokens_come_back_at_the_configured_rate():
+    clock = Clock()
+    limiter = TokenBucketLimiter(per_minute=30, burst=2, clock=clock)
+    limiter.wait_needed("a"), limiter.wait_needed("a")
+    assert limiter.wait_needed("a") > 0
+    clock.now += 2.0  # 30 a minute: one token every two seconds
+    assert limiter.wait_needed("a") == 0.0
+    assert limiter.wait_needed("a") > 0
+
+
+def test_a_fast_human_never_meets_the_default_limit():
+    clock = Clock()
+    defaults = ChannelSettings()
+    limiter = TokenBucketLimiter(defaults.rate_limit_per_minute, defaults.rate_limit_burst, clock=clock)
+    # A whole reflection clicked as fast as a person can (one answer every half second), twice over.
+    for _ in range(50):
+        assert limiter.wait_needed("manager") == 0.0
+        clock.now += 0.5
+
+
+def test_a_script_flooding_messages_is_limited():
+    clock = Clock()
+    defaults = ChannelSettings()
+    limiter = TokenBucketLimiter(defaults.rate_limit_per_minute, defaults.rate_limit_burst, clock=clock)
+    waits = [limiter.wait_needed("script") for _ in range(100)]
+    assert waits.count(0.0) == defaults.rate_limit_burst
+
+
+def test_a_rate_of_zero_switches_limiting_off():
+    limiter = TokenBucketLimiter(per_minute=0, burst=1)
+    assert all(limiter.wait_needed("a") == 0.0 for _ in range(100))
+
+
+def test_the_limiter_forgets_the_oldest_senders_beyond_its_bound():
+    limiter = TokenBucketLimiter(per_minute=60, burst=1, max_keys=10, clock=Clock())
+    for number in range(100):
+        limiter.wait_needed(f"sender-{number}")
+    assert len(limiter._buckets) == 10
+
+
+# Request parsing
+
+
+def test_a_well_formed_message_is_read():
+    posted = parse_message_request(b'{"sender": "me", "message": "hello", "metadata": {"a": 1}}')
+    assert (posted.sender, posted.text, posted.metadata, posted.input_channel) == ("me", "hello", {"a": 1}, None)
+
+
+def test_a_numeric_sender_is_read_as_text():
+    assert parse_message_request(b'{"sender": 42, "message": ""}').sender == "42"
+
+
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (b"", "invalid_json"),
+        (b"not json", "invalid_json"),
+        (b'{"sender": "me", "message": "hi"', "invalid_json"),
+        (b"\xff\xfe", "invalid_json"),
+        (b'["me", "hello"]', "invalid_payload"),
+        (b'"hello"', "invalid_payload"),
+        (b'{"message": "hello"}', "invalid_sender"),
+        (b'{"sender": "", "message": "hello"}', "invalid_sender"),
+        (b'{"sender": true, "message": "hello"}', "invalid_sender"),
+        (b'{"sender": {"id": 1}, "message": "hello"}', "invalid_sender"),
+        (b'{"sender": "' + b"x" * 300 + b'", "message": "hello"}', "invalid_sender"),
+        (b'{"sender": "me"}', "invalid_message"),
+        (b'{"sender": "me", "message": null}', "invalid_message"),
+        (b'{"sender": "me", "message": ["hello"]}', "invalid_message"),
+        (b'{"sender": "me", "message": "hi", "metadata": "x"}', "invalid_metadata"),
+        (b'{"sender": "me", "message": "hi", "input_channel": 3}', "invalid_input_channel"),
+    ],
+)
+def test_malformed_requests_are_refused_with_a_reason(body, code):
+    with pytest.raises(BadRequest) as refused:
+        parse_message_request(body)
+    assert refused.value.code == code
+    assert refused.value.status == 400
+    assert refused.value.message
+
+
+# Settings
+
+
+def test_channel_settings_have_safe_defaults():
+    settings = load_channel_settings({})
+    assert settings == ChannelSettings()
+    assert settings.max_request_bytes == 64 * 1024
+    assert settings.web_allowed_origins == ()
+    assert settings.web_frame_ancestors == ("'self'",)
+
+
+def test_channel_settings_are_read_from_the_environment():
+    settings = load_channel_settings(
+        {
+            "PAUSE_RATE_LIMIT_PER_MINUTE": "120",
+            "PAUSE_RATE_LIMIT_BURST": "10",
+            "PAUSE_MAX_REQUEST_BYTES": "8192",
+            "PAUSE_TURN_TIMEOUT_SECONDS": "12.5",
+            "PAUSE_WEB_ALLOWED_ORIGINS": "https://Intranet.Example.nhs.uk, http://localhost:8080/",
+            "PAUSE_WEB_FRAME_ANCESTORS": "'self' https://*.example.nhs.uk",
+        }
+    )
+    assert settings.rate_limit_per_minute == 120
+    assert settings.rate_limit_burst == 10
+    assert settings.max_request_bytes == 8192
+    assert settings.turn_timeout_seconds == 12.5
+    assert settings.web_allowed_origins == ("https://intranet.example.nhs.uk", "http://localhost:8080")
+    assert settings.web_frame_ancestors == ("'self'", "https://*.example.nhs.uk")
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("PAUSE_RATE_LIMIT_PER_MINUTE", "-1"),
+        ("PAUSE_RATE_LIMIT_BURST", "0"),
+        ("PAUSE_MAX_REQUEST_BYTES", "100"),
+        ("PAUSE_MAX_REQUEST_BYTES", "lots"),
+        ("PAUSE_TURN_TIMEOUT_SECONDS", "0"),
+        ("PAUSE_WEB_ALLOWED_ORIGINS", "intranet.example.nhs.uk"),
+        ("PAUSE_WEB_ALLOWED_ORIGINS", "https://intranet.example.nhs.uk/page"),
+        ("PAUSE_WEB_FRAME_ANCESTORS", "https://a.example; script-src *"),
+        ("PAUSE_WEB_FRAME_ANCESTORS", "'unsafe-inline'"),
+    ],
+)
+def test_unusable_channel_settings_fail_naming_the_variable(name, value):
+    with pytest.raises(SettingsError, match=name):
+        load_channel_settings({name: value})
+
+
+def test_the_page_policy_allows_no_inline_script_and_names_the_frame_ancestors():
+    headers = security_headers(ChannelSettings(web_frame_ancestors=("'self'", "https://intranet.example.nhs.uk")))
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert policy.endswith("frame-ancestors 'self' https://intranet.example.nhs.uk")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+
+
+# Domain words
+
+
+def test_words_come_from_the_loaded_domain():
+    assert domain_text(app_with_domain(), "utter_slow_down") == TEXTS["utter_slow_down"]
+
+
+def test_without_a_loaded_model_a_plain_fallback_is_used():
+    no_agent = SimpleNamespace(ctx=SimpleNamespace())
+    assert domain_text(no_agent, "utter_technical_problem") == FALLBACK_TEXT
+
+
+# Never silence
+
+
+def message_factory(sender="someone"):
+    return lambda collector: UserMessage("hello", collector, sender, input_channel="rest")
+
+
+async def test_a_turn_that_answers_is_returned_unchanged():
+    async def answers(message):
+        await message.output_channel.send_text_message(message.sender_id, "Hello there")
+
+    messages = await answer_turn(app_with_domain(), answers, message_factory(), timeout_seconds=5)
+    assert messages == [{"recipient_id": "someone", "text": "Hello there"}]
+
+
+async def test_a_silent_turn_gets_the_technical_problem_response():
+    async def silent(message):
+        return None
+
+    messages = await answer_turn(app_with_domain(), silent, message_factory(), timeout_seconds=5)
+    assert messages == [{"recipient_id": "someone", "text": TEXTS["utter_technical_problem"]}]
+
+
+async def test_a_failing_turn_gets_the_technical_problem_response():
+    async def fails(message):
+        await message.output_channel.send_text_message(message.sender_id, "Part of an answer")
+        raise RuntimeError("action server down")
+
+    messages = await answer_turn(app_with_domain(), fails, message_factory(), timeout_seconds=5)
+    assert [m["text"] for m in messages] == ["Part of an answer", TEXTS["utter_technical_problem"]]
+
+
+async def test_a_slow_turn_is_answered_at_the_timeout_and_still_finishes():
+    finished = asyncio.Event()
+
+    async def slow(message):
+        await asyncio.sleep(0.5)
+        finished.set()
+
+    messages = await answer_turn(app_with_domain(), slow, message_factory(), timeout_seconds=0.1)
+    assert messages == [{"recipient_id": "someone", "text": TEXTS["utter_technical_problem"]}]
+    assert not finished.is_set()
+    await asyncio.wait_for(finished.wait(), 5)
+
+
+# History
+
+
+def test_history_shows_messages_with_button_titles_and_only_open_buttons():
+    buttons = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    events = [
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+        UserUttered("I have a concern about [name]"),
+        BotUttered("Was it deliberate?", {"buttons": buttons}),
+        UserUttered("/affirm"),
+        BotUttered("Thank you.", {}),
+        BotUttered("Anything else?", {"buttons": buttons}),
+        BotUttered(None, {"custom": {"pause_demo": {"title": "A scenario"}}}),
+        UserUttered(""),
+    ]
+    assert history_messages(events) == [
+        {"from": "user", "text": "I have a concern about [name]"},
+        {"from": "bot", "text": "Was it deliberate?"},
+        {"from": "user", "text": "Yes"},
+        {"from": "bot", "text": "Thank you."},
+        {"from": "bot", "text": "Anything else?", "buttons": buttons},
+        {"from": "bot", "custom": {"pause_demo": {"title": "A scenario"}}},
+    ]
+
+
+def test_history_keeps_only_the_latest_messages():
+    events = [UserUttered(f"message {n}") for n in range(500)]
+    restored = history_messages(events, limit=300)
+    assert len(restored) == 300
+    assert restored[-1]["text"] == "message 499"
