@@ -20,7 +20,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help setup spacy train validate db-upgrade run actions shell test test-unit test-conversations \
-	content-check nlu-eval report demo bench clean lock
+	content-check nlu-eval report demo bench clean lock teams-package
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ report: $(BIN)/.installed ## Print the pilot figures
 
 bench: $(MODEL) ## Measure latency, throughput, memory and training time beside Rasa's starter bot
 	$(PY) scripts/bench.py
+
+teams-package: $(BIN)/.installed ## Build dist/pause-teams.zip for Microsoft Teams (needs PAUSE_TEAMS_APP_ID)
+	$(PY) scripts/teams_package.py --out dist/pause-teams.zip
 
 clean: ## Remove trained models, results, caches and local databases
 	rm -rf models results .rasa var .pytest_cache

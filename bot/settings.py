@@ -30,15 +30,36 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_INVESTIGATION_COST_GBP = 12000
 DEFAULT_INVESTIGATION_DAYS = 156
 DEFAULT_RABBITMQ_QUEUE = "pause_events"
+# Microsoft's Bot Framework endpoints; settings so that tests and sovereign clouds can point elsewhere.
+DEFAULT_TEAMS_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+DEFAULT_TEAMS_TOKEN_URL = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+DEFAULT_TEAMS_ISSUER = "https://api.botframework.com"
 
 # An organisation name selects a content file, so it must never be able to leave that folder.
 _ORGANISATION_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_GUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 T = TypeVar("T")
 
 
 class SettingsError(ValueError):
     """A setting in the environment has a value Pause cannot use."""
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The Microsoft Teams (Bot Framework) channel: off unless both app id and password are set."""
+
+    app_id: Optional[str] = None
+    app_password: Optional[str] = field(default=None, repr=False)
+    openid_url: str = DEFAULT_TEAMS_OPENID_URL
+    token_url: str = DEFAULT_TEAMS_TOKEN_URL
+    issuer: str = DEFAULT_TEAMS_ISSUER
+
+    @property
+    def configured(self) -> bool:
+        """True when the channel has what it needs to verify requests and reply."""
+        return bool(self.app_id and self.app_password)
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,7 @@ class Settings:
     rasa_url: str
     investigation_cost_gbp: int
     investigation_days: int
+    teams: TeamsSettings = field(default_factory=TeamsSettings)
     # Production services, each off (SQLite-friendly defaults) unless its variable is set.
     redis_url: Optional[str] = field(default=None, repr=False)
     rabbitmq_url: Optional[str] = field(default=None, repr=False)
@@ -85,9 +107,28 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
         investigation_days=_read(
             env, "PAUSE_INVESTIGATION_DAYS", DEFAULT_INVESTIGATION_DAYS, _non_negative_int
         ),
+        teams=_teams_settings(env),
         redis_url=_read(env, "PAUSE_REDIS_URL", None, _redis_url),
         rabbitmq_url=_read(env, "PAUSE_RABBITMQ_URL", None, _amqp_url),
         rabbitmq_queue=_read(env, "PAUSE_RABBITMQ_QUEUE", DEFAULT_RABBITMQ_QUEUE, _queue_name),
+    )
+
+
+def _teams_settings(env: Mapping[str, str]) -> TeamsSettings:
+    app_id = _read(env, "PAUSE_TEAMS_APP_ID", None, _guid)
+    app_password = _read(env, "PAUSE_TEAMS_APP_PASSWORD", None, str)
+    if bool(app_id) != bool(app_password):
+        missing = "PAUSE_TEAMS_APP_PASSWORD" if app_id else "PAUSE_TEAMS_APP_ID"
+        raise SettingsError(
+            f"{missing} is not set: Microsoft Teams needs both PAUSE_TEAMS_APP_ID and "
+            "PAUSE_TEAMS_APP_PASSWORD (or neither, to leave the channel off)"
+        )
+    return TeamsSettings(
+        app_id=app_id,
+        app_password=app_password,
+        openid_url=_read(env, "PAUSE_TEAMS_OPENID_URL", DEFAULT_TEAMS_OPENID_URL, _http_url),
+        token_url=_read(env, "PAUSE_TEAMS_TOKEN_URL", DEFAULT_TEAMS_TOKEN_URL, _http_url),
+        issuer=_read(env, "PAUSE_TEAMS_ISSUER", DEFAULT_TEAMS_ISSUER, _http_url),
     )
 
 
@@ -168,6 +209,15 @@ def _non_negative_int(raw: str) -> int:
     if value < 0:
         raise ValueError("expected a whole number, zero or more")
     return value
+
+
+def _guid(raw: str) -> str:
+    if not _GUID_PATTERN.match(raw):
+        raise ValueError(
+            "expected the Microsoft App ID of the Azure Bot, a GUID such as "
+            "00000000-0000-0000-0000-000000000000"
+        )
+    return raw
 
 
 def _redis_url(raw: str) -> str:
