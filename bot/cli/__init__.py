@@ -15,13 +15,13 @@ from typing import List, Optional
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli import content, db, records, report
+from bot.cli import content, db, demo, records, report
 from bot.cli.common import EXIT_CONFIGURATION, EXIT_FAILURE, CommandError, store_error_message
 from bot.settings import SettingsError
 from bot.store import StoreError
 
 # Each command's module; a new command adds its module here.
-COMMAND_MODULES = (db, report, records, content)
+COMMAND_MODULES = (db, report, records, content, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,5 +1,7 @@
 """The content check: every content file well formed, and no directory entry past its review date.
 
+Covers the alternatives catalogue, the signposting directory and the trainer demo scenarios.
+
 Run it after editing content and in CI: ``python -m bot content check``. It exits non-zero
 while anything is wrong, naming the file and the entry, so that an expired or broken entry is
 fixed before anyone can be sent to it.
@@ -23,6 +25,7 @@ from bot.content.directory import (
     read_directory_file,
 )
 from bot.content.files import ContentError, default_organisation, resolve_content_dir
+from bot.content.scenarios import SCENARIOS_FOLDER, read_scenarios
 from bot.settings import SettingsError
 
 # A review date further ahead than this is almost certainly a typo, or a way round the check.
@@ -36,7 +39,8 @@ def check_content(
 ) -> List[str]:
     """One plain problem per expired or malformed piece of content; empty when all is well.
 
-    Checks the alternatives catalogue, the national directory and every organisation's file.
+    Checks the alternatives catalogue, the national directory, every organisation's file and
+    the demo scenarios.
     When ``organisation`` is given, its file must exist too.
     """
     return _run_checks(resolve_content_dir(content_dir), today or date.today(), organisation)[0]
@@ -46,7 +50,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Print the content problems and return 1, or print a short summary and return 0."""
     parser = argparse.ArgumentParser(
         prog="python -m bot content check",
-        description="Check the alternatives catalogue and the signposting directory.",
+        description="Check the alternatives catalogue, the signposting directory and the demo scenarios.",
     )
     parser.add_argument("--content-dir", type=Path, help="the content folder (default: from the settings)")
     parser.add_argument("--today", type=date.fromisoformat, help="check as if on this date (YYYY-MM-DD)")
@@ -81,6 +85,9 @@ def _run_checks(content_dir: Path, today: date, organisation: Optional[str]) -> 
     except ContentError as error:
         problems.append(str(error))
 
+    scenarios, scenario_problems = read_scenarios(content_dir / SCENARIOS_FOLDER)
+    problems += scenario_problems
+
     national = _read(content_dir, NATIONAL_FILE, NATIONAL, problems)
     organisations = _organisation_files(content_dir, problems)
     if organisation is not None and organisation not in organisations:
@@ -102,7 +109,7 @@ def _run_checks(content_dir: Path, today: date, organisation: Optional[str]) -> 
             problems += _clash_problems(national, local)
             problems += _coverage_problems(national, local, today)
 
-    summary = _summary(alternatives, national, local_counts, min(review_dates, default=None))
+    summary = _summary(alternatives, national, local_counts, len(scenarios), min(review_dates, default=None))
     return problems, summary
 
 
@@ -164,6 +171,7 @@ def _summary(
     alternatives: int,
     national: Optional[DirectoryFile],
     local_counts: Dict[str, int],
+    scenarios: int,
     next_review: Optional[date],
 ) -> str:
     national_count = len(national.entries) if national is not None else 0
@@ -171,7 +179,7 @@ def _summary(
     due = f"; next review due by {next_review.isoformat()}" if next_review else ""
     return (
         f"{alternatives} alternatives, {national_count} national entries, "
-        f"organisations: {organisations}{due}."
+        f"organisations: {organisations}; {scenarios} demo scenarios{due}."
     )
 
 
