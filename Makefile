@@ -86,6 +86,10 @@ test: $(BIN)/.installed ## Everything: content check, unit tests, validation, tr
 report: $(BIN)/.installed ## Print the pilot figures
 	$(PY) -m bot report
 
+demo: $(BIN)/.installed ## List the trainer demo scenarios; NAME=x replays one against the running bot (STEP=1: Enter before each turn)
+	@if [ -n "$(NAME)" ]; then $(PY) -m bot demo play "$(NAME)" --url http://$(HOST):$(RASA_PORT) $(if $(STEP),--step); \
+	else $(PY) -m bot demo list; fi
+
 bench: $(MODEL) ## Measure latency, throughput, memory and training time beside Rasa's starter bot
 	$(PY) scripts/bench.py
 
