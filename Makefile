@@ -20,7 +20,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
 .PHONY: help setup spacy train validate db-upgrade run actions shell test test-unit test-conversations \
-	content-check nlu-eval report demo bench clean lock teams-package
+	content-check nlu-eval report demo bench load clean lock teams-package
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -92,6 +92,11 @@ demo: $(BIN)/.installed ## List the trainer demo scenarios; NAME=x replays one a
 
 bench: $(MODEL) ## Measure latency, throughput, memory and training time beside Rasa's starter bot
 	$(PY) scripts/bench.py
+
+LOAD_SENDERS ?= 50
+LOAD_MESSAGES ?= 5000
+load: $(MODEL) ## Load test: LOAD_SENDERS (50) concurrent conversations, LOAD_MESSAGES (5000) mixed messages
+	$(PY) scripts/load.py --senders $(LOAD_SENDERS) --messages $(LOAD_MESSAGES) $(LOAD_ARGS)
 
 teams-package: $(BIN)/.installed ## Build dist/pause-teams.zip for Microsoft Teams (needs PAUSE_TEAMS_APP_ID)
 	$(PY) scripts/teams_package.py --out dist/pause-teams.zip
