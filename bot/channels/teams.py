@@ -29,10 +29,11 @@ import jwt
 from jwt.algorithms import RSAAlgorithm
 from rasa.core.channels.botframework import BotFramework, BotFrameworkInput
 from rasa.core.channels.channel import InputChannel, UserMessage
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.protection import FALLBACK_TEXT, TECHNICAL_PROBLEM, domain_text
 from bot.settings import (
     DEFAULT_TEAMS_ISSUER,
     DEFAULT_TEAMS_OPENID_URL,
@@ -377,6 +378,7 @@ class TeamsOutput(BotFramework):
         self.tokens = tokens
         self.http = http
         self.reply_to_id = reply_to_id
+        self.messages_sent = 0
 
     def activities_url(self) -> str:
         """Where replies go: a reply to the user's activity when its id is known."""
@@ -398,6 +400,7 @@ class TeamsOutput(BotFramework):
 
     async def send(self, message_data: Dict[Text, Any]) -> None:
         """Post one activity; a refused token is renewed once; failures are logged, not raised."""
+        self.messages_sent += 1
         body = json.dumps(message_data)
         for attempt in (1, 2):
             try:
@@ -531,8 +534,13 @@ class TeamsInput(BotFrameworkInput):
         authorization: Optional[str],
         body: bytes,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        app: Optional[Sanic] = None,
     ) -> HTTPResponse:
-        """Verify one webhook request and, for a genuine message, hand it to the bot."""
+        """Verify one webhook request and, for a genuine message, hand it to the bot.
+
+        Never silence: a turn that fails or says nothing gets the domain's
+        ``utter_technical_problem`` in the chat.
+        """
         if not self.configured or self.authenticator is None or self.tokens is None:
             return response.json(
                 {"status": "not configured", "error": NOT_CONFIGURED_MESSAGE},
@@ -569,7 +577,12 @@ class TeamsInput(BotFrameworkInput):
         try:
             await on_new_message(message)
         except Exception:  # noqa: BLE001 - one failed turn must not turn into a retry storm
-            logger.exception("A Teams message could not be handled")
+            logger.exception("A Teams message could not be handled; answering with %s", TECHNICAL_PROBLEM)
+            output.messages_sent = 0
+        if output.messages_sent == 0:
+            logger.error("A Teams turn produced no bot message; answering with %s", TECHNICAL_PROBLEM)
+            apology = domain_text(app, TECHNICAL_PROBLEM) if app is not None else FALLBACK_TEXT
+            await output.send_text_message(message.sender_id, apology)
         return response.json({"status": "ok"})
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -582,7 +595,9 @@ class TeamsInput(BotFrameworkInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            return await self.handle(request.headers.get("Authorization"), request.body, on_new_message)
+            return await self.handle(
+                request.headers.get("Authorization"), request.body, on_new_message, request.app
+            )
 
         @webhook.listener("after_server_stop")
         async def close(app: Any, loop: Any) -> None:

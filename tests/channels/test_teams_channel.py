@@ -22,6 +22,7 @@ from bot.channels.teams import (
     hero_cards,
     message_text,
 )
+from bot.channels.protection import FALLBACK_TEXT
 from bot.settings import get_settings
 from tests.support.bot_framework_stub import BotFrameworkStub, message_activity, new_key
 
@@ -35,13 +36,22 @@ class Clock:
 
 
 class Bot:
-    """Stands in for Rasa: keeps every message it is handed."""
+    """Stands in for Rasa: keeps every message it is handed and answers with its replies."""
 
-    def __init__(self) -> None:
+    def __init__(self, *replies, fails: bool = False) -> None:
         self.messages = []
+        self.replies = replies
+        self.fails = fails
 
     async def __call__(self, message) -> None:
         self.messages.append(message)
+        for reply in self.replies:
+            if isinstance(reply, str):
+                await message.output_channel.send_text_message(message.sender_id, reply)
+            else:
+                await message.output_channel.send_text_with_buttons(message.sender_id, *reply)
+        if self.fails:
+            raise RuntimeError("the turn failed")
 
 
 @pytest.fixture
@@ -65,7 +75,7 @@ def body(activity) -> bytes:
 
 
 async def test_a_genuine_message_reaches_the_bot_and_its_reply_reaches_teams(stub, channel):
-    bot = Bot()
+    bot = Bot("Hello, I'm Pause.")
     activity = message_activity(stub, "hello", conversation_id="a:1xYz;messageid=42")
     answer = await channel.handle(stub.authorization(), body(activity), bot)
     assert answer.status == 200
@@ -74,8 +84,8 @@ async def test_a_genuine_message_reaches_the_bot_and_its_reply_reaches_teams(stu
     assert message.input_channel == "botframework"
     assert message.sender_id == conversation_key(activity, stub.app_password)
 
-    await message.output_channel.send_text_message(message.sender_id, "Hello, I'm Pause.")
     [reply] = stub.wait_for_activities(1)
+    assert len(stub.received) == 1
     assert reply.conversation_id == "a:1xYz;messageid=42"
     assert reply.reply_to_id == activity["id"]
     assert reply.authorized and reply.authorization == f"Bearer {stub.issued_tokens[0]}"
@@ -140,6 +150,15 @@ async def test_an_unconfigured_channel_answers_503_and_fetches_nothing(stub):
     assert answer.status == 503
     assert json.loads(answer.body) == {"status": "not configured", "error": NOT_CONFIGURED_MESSAGE}
     assert bot.messages == [] and sum(stub.requests.values()) == 0
+
+
+@pytest.mark.parametrize("bot", [Bot(), Bot(fails=True), Bot("Half an answer", fails=True)])
+async def test_a_turn_that_fails_or_says_nothing_gets_an_apology_never_silence(stub, channel, bot):
+    answer = await channel.handle(stub.authorization(), body(message_activity(stub, "hello")), bot)
+    assert answer.status == 200
+    replies = stub.received
+    assert replies[-1].body["text"] == FALLBACK_TEXT
+    assert [r.body["text"] for r in replies].count(FALLBACK_TEXT) == 1
 
 
 def test_the_channel_is_built_from_the_environment(monkeypatch, stub):
@@ -305,14 +324,11 @@ async def test_no_blocking_requests_call_is_made_on_the_whole_path(stub, channel
         raise AssertionError("a blocking requests call was made inside the event loop")
 
     monkeypatch.setattr(requests.Session, "request", forbidden)
-    bot = Bot()
+    bot = Bot(("Pick one", [{"title": "Yes", "payload": "/affirm"}]))
     activity = message_activity(stub, "hello")
     assert (await channel.handle(stub.authorization(), body(activity), bot)).status == 200
-    await bot.messages[0].output_channel.send_text_with_buttons(
-        "user", "Pick one", [{"title": "Yes", "payload": "/affirm"}]
-    )
     [reply] = stub.wait_for_activities(1)
-    assert reply.authorized
+    assert reply.authorized and reply.body["attachments"][0]["content"]["text"] == "Pick one"
 
 
 def test_the_module_does_not_use_requests():
