@@ -112,8 +112,10 @@ def _wrap(text: str, width: int) -> List[str]:
     """Lines of at most width, keeping the text's own line breaks."""
     lines: List[str] = []
     for paragraph in text.splitlines() or [""]:
+        # A "- " list item keeps its text aligned after the dash.
+        indent = "  " if paragraph.startswith("- ") else ""
         # Never split a case reference such as P-7K3Q-9MXD across two lines.
-        lines += textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""]
+        lines += textwrap.wrap(paragraph, width, subsequent_indent=indent, break_on_hyphens=False) or [""]
     return lines
 
 

@@ -48,10 +48,13 @@ def test_labelled_text_wraps_with_a_hanging_indent():
 
 def test_line_breaks_in_a_message_are_kept():
     out = io.StringIO()
-    Screen(out, width=40, colour=False).labelled("Pause", "Reflection summary\nConcern: Clinical\nRoute: System learning", "bot")
+    summary = "Reflection summary\nConcern: Clinical\n- Could physical ill health be a factor? not sure\nRoute: System learning"
+    Screen(out, width=40, colour=False).labelled("Pause", summary, "bot")
     assert out.getvalue().splitlines() == [
         "Pause    Reflection summary",
         "         Concern: Clinical",
+        "         - Could physical ill health be",
+        "           a factor? not sure",
         "         Route: System learning",
     ]
 
