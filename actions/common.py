@@ -21,8 +21,15 @@ def reflection_answers(tracker: Tracker) -> Dict[str, Optional[str]]:
 
 
 def reset_reflection() -> List[Dict[str, Any]]:
-    """Events that clear every slot of the reflection, ready for the next one."""
-    return [SlotSet(name, None) for name in REFLECTION_SLOTS] + [SlotSet("reflection_paused", False)]
+    """Events that clear every slot of the reflection, ready for the next one.
+
+    Demo mode covers one reflection: it ends with it, so a trainer's next real one counts.
+    """
+    return [SlotSet(name, None) for name in REFLECTION_SLOTS] + [
+        SlotSet("reflection_paused", False),
+        SlotSet("demo_mode", False),
+        SlotSet("demo_scenario", None),
+    ]
 
 
 def channel_of(tracker: Tracker) -> str:

@@ -185,16 +185,27 @@ def reflection_summary(
     answer_words = {"yes": "yes", "no": "no", "unsure": "not sure"}
     asked = [q for q in next_questions(answers) if q not in ("concern_type", "good_outcome")]
     lines = [
-        f"{response_text(domain, f'utter_ask_{q}')} {answer_words.get(answers.get(q) or '', answers.get(q) or '-')}"
+        f"- {response_text(domain, f'utter_ask_{q}')} {answer_words.get(answers.get(q) or '', answers.get(q) or '-')}"
         for q in asked
     ]
     return {
         "reference": reference,
         "concern": concern_titles.get(answers.get("concern_type") or "", "Something else"),
-        "answers": " | ".join(lines),
+        "answers": "\n".join(lines),
         "route": response_text(domain, f"utter_route_{assessment.route.value}"),
         "reasons": " ".join(response_text(domain, f"utter_reason_{r}") for r in assessment.reasons),
         "decision": decision_title(decision, domain),
+    }
+
+
+def summary_download(summary: Dict[str, str], domain: DomainDict) -> Dict[str, Any]:
+    """The summary as a custom message that clients able to offer Copy and Download can use."""
+    return {
+        "pause_summary": {
+            "reference": summary["reference"],
+            "filename": f"pause-summary-{summary['reference']}.txt",
+            "text": response_text(domain, "utter_summary").format(**summary),
+        }
     }
 
 
@@ -245,9 +256,9 @@ class ActionAskFeedbackHelpful(Action):
         if reference is None:
             return [SlotSet("feedback_helpful", "skip"), SlotSet("feedback_recommend", None)]
         dispatcher.utter_message(response="utter_case_recorded", reference=reference)
-        dispatcher.utter_message(
-            response="utter_summary", **reflection_summary(reference, answers, assessment, decision, domain)
-        )
+        summary = reflection_summary(reference, answers, assessment, decision, domain)
+        dispatcher.utter_message(response="utter_summary", **summary)
+        dispatcher.utter_message(json_message=summary_download(summary, domain))
         dispatcher.utter_message(response="utter_ask_feedback_helpful")
         return [SlotSet("case_reference", reference)]
 

@@ -45,7 +45,7 @@ def tracker(slots=None, text="", loop="reflection_form", events=None, channel="r
 
 
 def responses(dispatcher):
-    return [message["response"] for message in dispatcher.messages]
+    return [message["response"] for message in dispatcher.messages if message.get("response")]
 
 
 async def test_required_slots_follow_the_guide_and_end_at_an_urgent_route():
@@ -136,6 +136,13 @@ async def test_decision_records_the_case_once_and_gives_reference_and_summary(ou
                                 "utter_summary", "utter_ask_feedback_helpful"]
     summary = first.messages[3]
     assert summary["reference"] == reference and "Talk to HR" not in summary["decision"]
+    download = first.messages[4]["custom"]["pause_summary"]
+    assert download["reference"] == reference and download["filename"] == f"pause-summary-{reference}.txt"
+    lines = download["text"].splitlines()
+    assert lines[0] == f"Reflection summary, case {reference}"
+    assert "Recommended route: " + DOMAIN["responses"]["utter_route_informal_resolution"][0]["text"] in lines
+    assert any(line.startswith("- ") and line.endswith(" yes") for line in lines)
+    assert "{" not in download["text"]
     # A retried write of the same reflection (same conversation, same start) stores nothing new.
     again = await action.run(second, tracker(slots), DOMAIN)
     assert again == [SlotSet("case_reference", reference)]

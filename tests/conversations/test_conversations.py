@@ -85,6 +85,8 @@ def test_conversation(pause, script):
         assert matches(reply.responses, turn["bot"]), f"turn {number}: {user[:80]!r} got {reply.responses}"
         for fragment in turn.get("says", []):
             assert fragment in reply.text, f"turn {number}: {fragment!r} missing from the reply"
+        for key in turn.get("custom", []):
+            assert any(key in custom for custom in reply.customs), f"turn {number}: no {key} custom message"
     if "follow_ups" in script:
         assert follow_ups(pause.database_url, reference) == script["follow_ups"]
     cases = stored_cases(pause.database_url)

@@ -19,6 +19,11 @@ class Reply:
         return "\n".join(m.get("text") or "" for m in self.messages)
 
     @property
+    def customs(self) -> List[Dict[str, Any]]:
+        """The custom messages of the reply, e.g. a summary to download or a demo script."""
+        return [m["custom"] for m in self.messages if "custom" in m]
+
+    @property
     def buttons(self) -> List[Dict[str, str]]:
         return [b for m in self.messages for b in m.get("buttons") or []]
 
@@ -56,5 +61,11 @@ class Conversation:
         events = self._bot_events()
         new = events[self._seen:]
         self._seen = len(events)
-        names = [(e.get("metadata") or {}).get("utter_action", "<no name>") for e in new]
+        # Custom messages (a summary download, a demo script) have no response name: they are
+        # checked through Reply.messages, not listed among the responses.
+        names = [
+            (e.get("metadata") or {}).get("utter_action", "<no name>")
+            for e in new
+            if e.get("text") or (e.get("metadata") or {}).get("utter_action")
+        ]
         return Reply(messages=response.json(), responses=names)
