@@ -21,6 +21,7 @@ from bot.store.migrate import upgrade
 def store_url(tmp_path, monkeypatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'var' / 'pause.db'}"
     monkeypatch.setenv("PAUSE_DATABASE_URL", url)
+    monkeypatch.setenv("PAUSE_TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'tracker.db'}")
     monkeypatch.delenv("PAUSE_RETENTION_DAYS", raising=False)
     get_settings.cache_clear()
     yield url

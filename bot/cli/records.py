@@ -15,18 +15,20 @@ from bot.cli.common import (
 )
 from bot.settings import get_settings
 from bot.store import erase_case, normalise_reference, purge_older_than, session_scope
+from bot.store.conversations import purge_conversations_older_than
 from bot.store.models import utc_now
 
 
 def register(subcommands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the ``purge`` and ``erase`` commands."""
     purge = subcommands.add_parser(
-        "purge", help="delete cases older than the retention period (PAUSE_RETENTION_DAYS)"
+        "purge",
+        help="delete cases and conversation logs older than the retention period (PAUSE_RETENTION_DAYS)",
     )
     purge.add_argument(
         "--days",
         type=positive_whole_number,
-        help="keep cases from the last DAYS days instead of the configured retention period",
+        help="keep the last DAYS days instead of the configured retention period",
     )
     purge.set_defaults(run=run_purge)
     erase = subcommands.add_parser("erase", help="delete one case and its follow-ups")
@@ -35,15 +37,18 @@ def register(subcommands: "argparse._SubParsersAction[argparse.ArgumentParser]")
 
 
 def run_purge(arguments: argparse.Namespace) -> int:
-    """Delete every case older than the retention period and say how many went."""
-    days = arguments.days or get_settings().retention_days
+    """Delete every case and conversation event older than the retention period; say how many went."""
+    settings = get_settings()
+    days = arguments.days or settings.retention_days
     cutoff = utc_now() - timedelta(days=days)
     require_current_schema()
     with session_scope() as session:
         removed = purge_older_than(session, cutoff)
+    events = purge_conversations_older_than(settings.tracker_database_url, cutoff)
     print(
         f"Removed {plural(removed, 'case')} older than {plural(days, 'day')} "
-        f"(created before {cutoff:%Y-%m-%d %H:%M} UTC), with their follow-ups."
+        f"(created before {cutoff:%Y-%m-%d %H:%M} UTC), with their follow-ups, "
+        f"and {plural(events, 'conversation event')} logged before then."
     )
     return EXIT_OK
 
