@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help setup spacy train validate db-upgrade run actions shell test test-unit test-conversations \
+.PHONY: help setup spacy train validate db-upgrade run actions shell test test-unit test-conversations test-browser browser-deps \
 	content-check nlu-eval report demo bench load clean lock teams-package
 
 help: ## List the targets
@@ -69,7 +69,22 @@ test-unit: $(SPACY_MODEL)/meta.json ## Unit tests (no trained model needed)
 
 test-conversations: $(MODEL) ## Conversation tests against real Rasa and action servers
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
-	$(PY) -m pytest -q -m model tests
+	$(PY) -m pytest -q -m "model and not browser" tests
+
+# Debian's Chromium (root or sudo) and axe-core from package-lock.json, for the browser tests.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM := /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+browser-deps: $(AXE) ## Install what the browser tests need: Chromium (apt-get) and axe-core (npm ci)
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+test-browser: $(MODEL) browser-deps ## The web widget in Chromium: keyboard, clicks, crisis, reload, markup, axe-core scan
+	$(PY) -m pytest -q -m browser tests
 
 nlu-eval: $(MODEL) ## Score intent accuracy on the held-out NLU set
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/heldout.yml --out results/nlu --no-plot
@@ -81,6 +96,7 @@ test: $(BIN)/.installed ## Everything: content check, unit tests, validation, tr
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory train
 	$(MAKE) --no-print-directory test-conversations
+	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory nlu-eval
 
 report: $(BIN)/.installed ## Print the pilot figures

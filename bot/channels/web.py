@@ -98,11 +98,15 @@ def security_headers(settings: ChannelSettings) -> Dict[str, str]:
     }
 
 
-def history_messages(events: Iterable[Any], limit: int = MAX_HISTORY_MESSAGES) -> List[Dict[str, Any]]:
+def history_messages(
+    events: Iterable[Any], responses: Optional[Dict[str, List[Dict[str, Any]]]] = None, limit: int = MAX_HISTORY_MESSAGES
+) -> List[Dict[str, Any]]:
     """The user and bot messages of a tracker's events, for the widget to redraw.
 
     A button payload the user sent is shown by the button's title; buttons are kept only on the
     bot messages after the user's last message, the only ones still waiting for an answer.
+    The store redacts bot messages too (they can echo what the user wrote); a message that is a
+    fixed domain response (no slots filled in) is shown as the domain words it was.
     """
     messages: List[Dict[str, Any]] = []
     titles: Dict[str, str] = {}
@@ -111,10 +115,16 @@ def history_messages(events: Iterable[Any], limit: int = MAX_HISTORY_MESSAGES) -
             if event.text:
                 messages.append({"from": "user", "text": titles.get(event.text, event.text)})
         elif isinstance(event, BotUttered):
-            data = event.data or {}
+            data = dict(event.data or {})
             message: Dict[str, Any] = {"from": "bot"}
-            if event.text:
-                message["text"] = event.text
+            text = event.text
+            fixed = _fixed_response((event.metadata or {}).get("utter_action"), responses or {})
+            if fixed is not None:
+                text = fixed.get("text") or text
+                if fixed.get("buttons"):
+                    data["buttons"] = fixed["buttons"]
+            if text:
+                message["text"] = text
             if data.get("buttons"):
                 buttons = [
                     {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in data["buttons"]
@@ -129,6 +139,17 @@ def history_messages(events: Iterable[Any], limit: int = MAX_HISTORY_MESSAGES) -
     for message in messages[: last_user + 1]:
         message.pop("buttons", None)
     return messages[-limit:]
+
+
+def _fixed_response(name: Any, responses: Dict[str, List[Dict[str, Any]]]) -> Optional[Dict[str, Any]]:
+    """The one variation of a domain response that has no ``{slot}`` to fill, else None."""
+    variations = responses.get(name) if isinstance(name, str) else None
+    if not variations or len(variations) != 1:
+        return None
+    variation = variations[0]
+    # Text and button titles are filled from slots; payloads are sent as written (components/nlg.py).
+    filled = [variation.get("text") or ""] + [str(b.get("title", "")) for b in variation.get("buttons") or []]
+    return None if any("{" in part for part in filled) else variation
 
 
 class WebInput(InputChannel):
@@ -233,7 +254,9 @@ class WebInput(InputChannel):
                 {
                     "sender": client_id,
                     "max_message_chars": MAX_MESSAGE_CHARS,
-                    "messages": history_messages(tracker.events if tracker else []),
+                    "messages": history_messages(
+                        tracker.events if tracker else [], getattr(getattr(agent, "domain", None), "responses", None)
+                    ),
                 },
                 headers=no_store,
             )

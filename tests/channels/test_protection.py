@@ -277,3 +277,23 @@ def test_history_keeps_only_the_latest_messages():
     restored = history_messages(events, limit=300)
     assert len(restored) == 300
     assert restored[-1]["text"] == "message 499"
+
+
+def test_history_shows_fixed_domain_responses_as_the_domain_words():
+    # The store redacts bot messages too, and a false positive must not garble the bot's own words.
+    responses = {
+        "utter_reflection_intro": [{"text": "Let's pause and think it through together."}],
+        "utter_crisis_next": [{"text": "What next?", "buttons": [{"title": "I'm safe, let's carry on", "payload": "/affirm"}]}],
+        "utter_case_recorded": [{"text": "Your case reference is {case_reference}."}],
+    }
+    events = [
+        BotUttered("[NAME]'s pause and think it through together.", {}, {"utter_action": "utter_reflection_intro"}),
+        BotUttered("Your case reference is P-[ID].", {}, {"utter_action": "utter_case_recorded"}),
+        BotUttered("What next?", {"buttons": [{"title": "I'm safe, [NAME]'s carry on", "payload": "/affirm"}]},
+                   {"utter_action": "utter_crisis_next"}),
+    ]
+    assert history_messages(events, responses) == [
+        {"from": "bot", "text": "Let's pause and think it through together."},
+        {"from": "bot", "text": "Your case reference is P-[ID]."},
+        {"from": "bot", "text": "What next?", "buttons": [{"title": "I'm safe, let's carry on", "payload": "/affirm"}]},
+    ]

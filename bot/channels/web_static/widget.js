@@ -18,7 +18,7 @@
   var TEXT = {
     title: "Pause",
     intro: "Talk a concern through before any formal step. Not HR advice and not for emergencies. Please use no names.",
-    restart: "Start again",
+    restart: "New conversation",
     log: "Conversation with Pause",
     you: "You said: ",
     bot: "Pause said: ",
@@ -37,7 +37,7 @@
       return "That message is too long to send (" + length.toLocaleString("en-GB") + " characters; the limit is " +
         max.toLocaleString("en-GB") + "). Please send it in shorter parts, and leave out names and identifying details.";
     },
-    refused: "Pause could not take that message. Please try again, or start again.",
+    refused: "Pause could not take that message. Please try again, or start a new conversation.",
     demoPlaying: "A demo is playing. Stop the demo to type your own messages.",
     demoLabel: "Demo",
     demoStop: "Stop demo",
