@@ -67,6 +67,7 @@ NOT_CONFIGURED_MESSAGE = (
 )
 
 _BEARER = re.compile(r"^Bearer\s+(\S+)\s*$", re.IGNORECASE)
+_LONE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 _AT_TAG = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -344,6 +345,11 @@ def teams_action(button: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+def teams_markdown(text: str) -> str:
+    """Text whose every line break survives Teams' markdown."""
+    return _LONE_NEWLINE.sub("\n\n", text.strip())
+
+
 def hero_cards(text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Hero card attachments carrying text and buttons, six buttons to a card."""
     actions = [teams_action(button) for button in buttons]
@@ -351,7 +357,7 @@ def hero_cards(text: str, buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]
     for start in range(0, max(len(actions), 1), BUTTONS_PER_CARD):
         content: Dict[str, Any] = {"buttons": actions[start : start + BUTTONS_PER_CARD]}
         if start == 0 and text:
-            content["text"] = text
+            content["text"] = teams_markdown(text)
         cards.append({"contentType": HERO_CARD, "content": content})
     return cards
 
@@ -373,11 +379,14 @@ class TeamsOutput(BotFramework):
         tokens: AccessTokens,
         http: HttpClient,
         reply_to_id: Optional[Text] = None,
+        user: Optional[Dict[Text, Any]] = None,
     ) -> None:
         super().__init__(app_id, app_password, conversation, bot, service_url)
         self.tokens = tokens
         self.http = http
         self.reply_to_id = reply_to_id
+        # Rasa knows the user only by a pseudonym; replies name the Teams account itself.
+        self.user = {"id": user["id"]} if user and user.get("id") else None
         self.messages_sent = 0
 
     def activities_url(self) -> str:
@@ -393,6 +402,8 @@ class TeamsOutput(BotFramework):
 
     def prepare_message(self, recipient_id: Text, message_data: Dict[Text, Any]) -> Dict[Text, Any]:
         message = super().prepare_message(recipient_id, message_data)
+        if self.user is not None:
+            message["recipient"] = dict(self.user)
         message.setdefault("conversation", {"id": self.conversation["id"]})
         if self.reply_to_id:
             message.setdefault("replyToId", self.reply_to_id)
@@ -424,8 +435,9 @@ class TeamsOutput(BotFramework):
                 return
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        # One message per response: Teams renders paragraphs itself.
-        await self.send(self.prepare_message(recipient_id, {"text": text.strip()}))
+        # One message per response, in Teams' markdown, where only a blank line breaks a line.
+        message = {"text": teams_markdown(text), "textFormat": "markdown"}
+        await self.send(self.prepare_message(recipient_id, message))
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
@@ -567,6 +579,7 @@ class TeamsInput(BotFrameworkInput):
             self.tokens,
             self.http,
             reply_to_id=activity.get("id") if isinstance(activity.get("id"), str) else None,
+            user=activity.get("from") if isinstance(activity.get("from"), dict) else None,
         )
         message = UserMessage(
             text=message_text(activity),

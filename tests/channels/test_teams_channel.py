@@ -92,6 +92,7 @@ async def test_a_genuine_message_reaches_the_bot_and_its_reply_reaches_teams(stu
     assert reply.body["type"] == "message"
     assert reply.body["text"] == "Hello, I'm Pause."
     assert reply.body["from"] == activity["recipient"]
+    assert reply.body["recipient"] == {"id": activity["from"]["id"]}
     assert reply.body["replyToId"] == activity["id"]
 
 
@@ -223,6 +224,16 @@ def test_long_button_lists_continue_on_further_cards():
     assert [b["title"] for b in first["content"]["buttons"]] == [f"Option {n}" for n in range(6)]
     assert "text" not in second["content"]
     assert [b["text"] for b in second["content"]["buttons"]] == [f"/choose{n}" for n in range(6, 10)]
+
+
+async def test_every_line_break_survives_teams_markdown(stub, channel):
+    output = output_for(stub, channel, message_activity(stub, "hello"))
+    await output.send_text_message("user", "Case P-7K3Q-9MXD\nConcern: conduct\n\nKeep this summary.")
+    [reply] = stub.wait_for_activities(1)
+    assert reply.body["text"] == "Case P-7K3Q-9MXD\n\nConcern: conduct\n\nKeep this summary."
+    assert reply.body["textFormat"] == "markdown"
+    [card] = hero_cards("Line one\nline two", [{"title": "OK", "payload": "/affirm"}])
+    assert card["content"]["text"] == "Line one\n\nline two"
 
 
 def test_a_link_button_opens_the_link():

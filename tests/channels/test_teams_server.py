@@ -90,7 +90,7 @@ def test_a_signed_hello_gets_the_bots_reply_delivered_to_the_conversation(teams,
         assert reply.authorized
         assert reply.authorization == f"Bearer {stub.issued_tokens[-1]}"
         assert reply.body["from"] == activity["recipient"]
-        assert reply.body["recipient"]["id"] == conversation_key(activity, stub.app_password)
+        assert reply.body["recipient"] == {"id": activity["from"]["id"]}
     # What Teams received is what the bot said in its tracker.
     assert teams.bot_texts(activity)[0] == greeting.body["text"]
     # The bot fetched Microsoft's keys and its own token once each, only now.
