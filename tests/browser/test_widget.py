@@ -260,3 +260,23 @@ def test_a_demo_can_be_stopped(open_page, pause_web):
     chat.page.wait_for_timeout(4000)
     assert len(sent) <= 3, f"the demo went on after Stop: {sent}"
     assert chat.page.locator(".pause-chat__demo").is_hidden()
+
+
+def test_a_trainer_starts_a_scenario_in_chat_and_it_plays_itself(open_page, pause_web):
+    chat = widget(open_page, pause_web)
+    chat.page.focus("textarea")
+    chat.type_and_send("start a demo")
+    assert say("utter_demo_intro") in chat.bot_texts()
+    chat.page.get_by_role("button", name="Suspected timesheet fraud").click()
+    panel = chat.page.locator(".pause-chat__demo")
+    panel.get_by_text("Demo: Suspected timesheet fraud").wait_for()
+    finished = chat.page.locator(".pause-chat__message--note", has_text="Demo finished")
+    finished.wait_for(timeout=90_000)
+    assert chat.user_texts() == [
+        "start a demo", "Suspected timesheet fraud", "hello", "I think one of my band 5s has falsified her timesheets",
+    ]
+    notes = " ".join(chat.page.locator(".pause-chat__message--note").all_inner_texts())
+    assert "Fraud is named in the first message" in notes
+    assert "Counter Fraud Specialist" in finished.inner_text(), "the learning points close the demo"
+    assert say("utter_greet") in chat.bot_texts(), "each turn waited for its reply"
+    assert panel.is_hidden()

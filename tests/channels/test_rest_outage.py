@@ -45,6 +45,12 @@ def restart_actions(servers):
 
 def test_an_action_server_outage_gets_an_apology_and_the_reflection_resumes(tmp_path):
     with running_pause(tmp_path) as servers:
+        # The real server's size limit and JSON errors, before the outage.
+        too_big = requests.post(servers.webhook(), json={"sender": "big", "message": "a" * 70_000}, timeout=30)
+        assert too_big.status_code == 413
+        malformed = requests.post(servers.webhook(), data=b"{oops", timeout=30)
+        assert (malformed.status_code, malformed.json()["error"]) == (400, "invalid_json")
+
         conversation = Conversation(servers, f"outage-{uuid.uuid4().hex}")
         opened = conversation.say("/raise_concern")
         assert opened.responses[-1] == "utter_ask_concern_type"

@@ -215,12 +215,21 @@
     buttons.forEach(function (button) {
       var title = String(button.title || button.payload || "");
       var payload = String(button.payload || button.title || "");
-      var node = el("button", { type: "button", "class": "pause-chat__choice" }, title);
+      var node = el("button", { type: "button", "class": "pause-chat__choice", "data-payload": payload }, title);
       node.addEventListener("click", function () { self.send(payload, title); });
       group.appendChild(node);
     });
     this.log.appendChild(group);
     this.scrollToEnd(group);
+  };
+
+  // The title of the choice on screen that sends this payload: what a click would have shown.
+  Widget.prototype.titleFor = function (message) {
+    var buttons = this.log.querySelectorAll(".pause-chat__choices button");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].getAttribute("data-payload") === message) { return buttons[i].textContent; }
+    }
+    return message;
   };
 
   Widget.prototype.clearChoices = function () {
@@ -377,7 +386,8 @@
       return sleep(DEMO_STEP_DELAY_MS, run).then(function () {
         if (run.stopped) { return false; }
         self.demoStatus.textContent = TEXT.demoStep(index + 1, turns.length);
-        return self.send(String(turn.say || ""), String(turn.say || ""), true).then(function (sent) {
+        var say = String(turn.say || "");
+        return self.send(say, self.titleFor(say), true).then(function (sent) {
           if (!sent) { return false; }
           return step(index + 1);
         });
