@@ -24,6 +24,7 @@ from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Tex
 from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.nlu.constants import RESPONSE_SELECTOR_UTTER_ACTION_KEY as UTTER_ACTION_KEY  # metadata: the response's name
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -118,7 +119,7 @@ def history_messages(
             data = dict(event.data or {})
             message: Dict[str, Any] = {"from": "bot"}
             text = event.text
-            fixed = _fixed_response((event.metadata or {}).get("utter_action"), responses or {})
+            fixed = _fixed_response((event.metadata or {}).get(UTTER_ACTION_KEY), responses or {})
             if fixed is not None:
                 text = fixed.get("text") or text
                 if fixed.get("buttons"):
