@@ -119,7 +119,7 @@ class Player:
         self.screen.title(scenario.title)
         self.screen.paragraph(
             f"Scenario {scenario.name}: {label(scenario.concern_type).lower()} concern, "
-            f"{len(scenario.turns)} turn{'s' if len(scenario.turns) != 1 else ''}; expected route: {label(scenario.expect_route).lower()}.",
+            f"{len(scenario.turns)} turn{'s' if len(scenario.turns) != 1 else ''}. Expected route: {label(scenario.expect_route)}.",
             indent=1,
         )
         self.screen.heading("Context")

@@ -114,6 +114,7 @@ def test_play_prints_title_context_turns_replies_buttons_narration_and_learning_
     assert code == 0
     expected_in_order = [
         "A tiny scenario for tests",
+        "Scenario tiny-scenario: clinical concern, 3 turns. Expected",
         "-- Context",
         "A fictional ward where a fictional nurse gave a dose late.",
         "Demo mode is on, confirmed by Pause",
