@@ -30,7 +30,8 @@ _STYLES = {
 
 def terminal_width() -> int:
     """The width to wrap to: the terminal's (or COLUMNS), kept between 40 and 100 columns."""
-    columns = shutil.get_terminal_size((80, 24)).columns
+    # A terminal that reports no size at all (0 columns) gets the usual 80.
+    columns = shutil.get_terminal_size((80, 24)).columns or 80
     return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
