@@ -5,7 +5,10 @@ FROM rasa/rasa-sdk:3.6.2
 
 USER root
 WORKDIR /app
-ENV PYTHONPATH=/app
+# A busy Rasa may open its connection, then write the request seconds later: Sanic's default
+# keep-alive timeout (5 s) would drop it before the request arrives.
+ENV PYTHONPATH=/app \
+    SANIC_KEEP_ALIVE_TIMEOUT=75
 
 # The outcome store's libraries, at the versions the project pins and tests.
 COPY requirements.txt /tmp/requirements.txt

@@ -5,9 +5,12 @@ FROM rasa/rasa:3.6.21-full
 
 USER root
 WORKDIR /app
+# Sanic's keep-alive timeout above nginx's upstream keepalive_timeout (60 s), so that nginx
+# never reuses a connection Rasa has just closed.
 ENV PYTHONPATH=/app \
     RASA_TELEMETRY_ENABLED=false \
-    TF_CPP_MIN_LOG_LEVEL=2
+    TF_CPP_MIN_LOG_LEVEL=2 \
+    SANIC_KEEP_ALIVE_TIMEOUT=75
 
 # The Rasa image has every dependency but Alembic; the project's pins decide its version.
 COPY requirements.txt /tmp/requirements.txt

@@ -8,6 +8,9 @@ RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 export RASA_TELEMETRY_ENABLED=false PYTHONPATH="${PYTHONPATH:-$PWD}"
 export PAUSE_ACTION_ENDPOINT="${PAUSE_ACTION_ENDPOINT:-http://127.0.0.1:${ACTIONS_PORT}/webhook}"
+# Sanic drops a connection that sends nothing for 5 s, and a busy Rasa can open its connection to
+# the action server and write the request seconds later: give it 75 s (longer than a proxy's 60).
+export SANIC_KEEP_ALIVE_TIMEOUT="${SANIC_KEEP_ALIVE_TIMEOUT:-75}"
 mkdir -p var
 # The outcome store is brought to the latest schema on every start (safe with several replicas).
 .venv/bin/python -m bot db upgrade

@@ -51,6 +51,9 @@ def server_env(database_url: str, tracker_database_url: str, actions_port: int, 
             "PAUSE_TRACKER_DATABASE_URL": tracker_database_url,
             "PAUSE_ACTION_ENDPOINT": f"http://127.0.0.1:{actions_port}/webhook",
             "SANIC_HOST": "127.0.0.1",
+            # As scripts/serve.sh: a busy Rasa may connect, then write its request seconds
+            # later; Sanic's default of 5 s would drop such a connection (see docs/benchmarks.md).
+            "SANIC_KEEP_ALIVE_TIMEOUT": "75",
         }
     )
     env.update(extra or {})
