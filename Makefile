@@ -65,7 +65,7 @@ content-check: $(BIN)/.installed ## Fail on any expired or malformed content ent
 	$(PY) -m bot content check
 
 test-unit: $(SPACY_MODEL)/meta.json ## Unit tests (no trained model needed)
-	$(PY) -m pytest -q -m "not model" tests
+	$(PY) -m pytest -q -m "not model and not browser" tests
 
 test-conversations: $(MODEL) ## Conversation tests against real Rasa and action servers
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot

@@ -58,9 +58,11 @@ class SafetyNet(GraphComponent, IntentClassifier):
             # 1.0: a later FallbackClassifier cannot turn it into nlu_fallback, and an earlier
             # one's nlu_fallback is undone.
             PROTECT_MODEL_INTENTS_KEY: [CRISIS_INTENT, COLLEAGUE_AT_RISK_INTENT],
-            # Below this the model's guess is noise ("is it going to rain" at 0.2): the rules,
-            # not a near-random guess, then decide. 0.0 protects every top-ranked crisis.
-            PROTECT_MIN_CONFIDENCE_KEY: 0.3,
+            # Below these the model's guess is noise ("is it going to rain" at 0.2): the rules,
+            # not a near-random guess, then decide. 0.0 protects every top-ranked guess. The
+            # colleague-at-risk bar is higher: managers describing ordinary conduct ("she was
+            # rude to her") drew weak guesses of it, and the rules catch its explicit language.
+            PROTECT_MIN_CONFIDENCE_KEY: {CRISIS_INTENT: 0.3, COLLEAGUE_AT_RISK_INTENT: 0.4},
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -100,7 +102,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
             _set_intent(message, override)
             logger.debug(f"Safety net set intent '{override}' (rules: {list(signal.matches)}).")
         elif model_intent_name in self.component_config[PROTECT_MODEL_INTENTS_KEY] and (
-            (model_intent or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.component_config[PROTECT_MIN_CONFIDENCE_KEY]
+            (model_intent or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self._min_confidence(model_intent_name)
         ):
             _set_intent(message, model_intent_name)
         message.set(
@@ -113,6 +115,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
             },
             add_to_output=True,
         )
+
+    def _min_confidence(self, intent_name: Text) -> float:
+        """The confidence from which the model's guess of this intent is protected."""
+        bar = self.component_config[PROTECT_MIN_CONFIDENCE_KEY]
+        if isinstance(bar, dict):
+            return float(bar.get(intent_name, 0.0))
+        return float(bar)
 
     @staticmethod
     def _assess(message: Message, text: Text) -> SafetySignal:

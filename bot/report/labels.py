@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.content.alternatives import get_alternative
+
 _LABELS = {
     "escalate_now": "Escalated at once (do not delay)",
     "health_support": "Health support",
@@ -11,6 +13,8 @@ _LABELS = {
     "senior_hr_advice": "Senior HR advice",
     "formal_last_resort": "Formal process (last resort)",
     "formal": "Formal process",
+    "hr_advice": "HR advice",
+    "escalated": "Escalated",
     "resolved_informally": "Resolved informally",
     "alternative_in_progress": "Alternative in progress",
     "formal_started": "Formal process started",
@@ -29,5 +33,8 @@ def label(code: str) -> str:
     known = _LABELS.get(code)
     if known is not None:
         return known
+    alternative = get_alternative(code)
+    if alternative is not None:
+        return alternative.title
     words = code.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]

@@ -264,3 +264,11 @@ def test_vocabulary_file_is_well_formed() -> None:
     assert set(vocabulary.personal_keys.values()) <= set(LABELS)
     assert {"999", "111", "116123", "85258", "08000284060"} <= vocabulary.public_numbers
     assert placeholder("NAME") == "[NAME]"
+
+
+@pytest.mark.parametrize("text", [
+    "Let's pause and think it through together.",
+    "Let me know if anything changes.",
+])
+def test_the_bots_own_words_are_left_alone(text: str) -> None:
+    assert redact(text) == text

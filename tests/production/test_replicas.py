@@ -21,6 +21,7 @@ from bot.store import find_reference
 from tests.conftest import require_server
 from tests.conversations.test_conversations import matches
 from tests.store.store_test_databases import temporary_postgres_database
+from tests.support.conversation import response_names
 from tests.support.servers import API_TOKEN, Servers, running_replicas
 
 pytestmark = [pytest.mark.model, pytest.mark.postgres, pytest.mark.redis]
@@ -69,11 +70,7 @@ def tracker(servers: Servers, sender: str) -> Dict[str, Any]:
 
 
 def bot_responses(events: List[Dict[str, Any]]) -> List[str]:
-    return [
-        (event.get("metadata") or {}).get("utter_action", "<no name>")
-        for event in events
-        if event["event"] == "bot"
-    ]
+    return response_names([event for event in events if event["event"] == "bot"])
 
 
 def user_texts(servers: Servers, sender: str) -> List[str]:

@@ -76,6 +76,20 @@ def test_a_low_confidence_model_crisis_is_protected_from_the_fallback() -> None:
     assert message.get(SAFETY_NET_KEY)["model_intent"] == intent("crisis", 0.41)
 
 
+def test_a_weak_colleague_at_risk_guess_is_not_protected_but_a_weak_crisis_is() -> None:
+    colleague = classified("no, but the HCA was rude to her", [intent("colleague_at_risk", 0.36), intent("deny", 0.3)])
+    crisis = classified("I feel grey and flat all the time", [intent("crisis", 0.36), intent("staff_support", 0.3)])
+    fallback().process(safety_net().process([colleague, crisis]))
+    assert colleague.get(INTENT)["name"] == "nlu_fallback"
+    assert crisis.get(INTENT) == intent("crisis", 1.0)
+
+
+def test_a_single_protection_bar_still_works() -> None:
+    message = classified("no, but the HCA was rude to her", [intent("colleague_at_risk", 0.36), intent("deny", 0.3)])
+    fallback().process(safety_net(protect_min_confidence=0.3).process([message]))
+    assert message.get(INTENT) == intent("colleague_at_risk", 1.0)
+
+
 def test_protection_can_be_switched_off() -> None:
     message = classified("I feel grey and flat all the time", [intent("crisis", 0.41), intent("staff_support", 0.39)])
     fallback().process(safety_net(protect_model_intents=[]).process([message]))

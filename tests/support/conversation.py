@@ -7,6 +7,19 @@ import requests
 from tests.support.servers import API_TOKEN, Servers
 
 
+def response_names(events: List[Dict[str, Any]]) -> List[str]:
+    """The names of the domain responses among tracker events, in order.
+
+    Custom messages (a summary download, a demo script) have no response name: they are checked
+    through Reply.messages, not listed among the responses.
+    """
+    return [
+        (event.get("metadata") or {}).get("utter_action", "<no name>")
+        for event in events
+        if event.get("event", "bot") == "bot" and (event.get("text") or (event.get("metadata") or {}).get("utter_action"))
+    ]
+
+
 @dataclass
 class Reply:
     """What the bot sent back for one user message."""
@@ -61,11 +74,5 @@ class Conversation:
         events = self._bot_events()
         new = events[self._seen:]
         self._seen = len(events)
-        # Custom messages (a summary download, a demo script) have no response name: they are
-        # checked through Reply.messages, not listed among the responses.
-        names = [
-            (e.get("metadata") or {}).get("utter_action", "<no name>")
-            for e in new
-            if e.get("text") or (e.get("metadata") or {}).get("utter_action")
-        ]
+        names = response_names(new)
         return Reply(messages=response.json(), responses=names)

@@ -1,0 +1,107 @@
+"""After conversations full of made-up personal details, none of them is anywhere on disk.
+
+A real Pause (trained model, Rasa server, action server, SQLite outcome and tracker stores) runs
+in its own folder with its logs at the default level. Managers and staff type names, emails,
+phone, NHS, employee and National Insurance numbers and postcodes into every kind of turn: the
+opening, yes/no answers, free-text answers, a crisis, a staff-support request, an FAQ, a
+follow-up and nonsense. Then every byte the servers wrote (databases with their write-ahead logs,
+and the logs) is searched for each detail, in the forms it could take.
+"""
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from tests.support.conversation import Conversation
+from tests.support.servers import running_pause
+
+pytestmark = pytest.mark.model
+
+# Made-up people and numbers; the NHS number has a valid check digit so that it is a real test.
+DETAILS: Dict[str, str] = {
+    "first name": "Priya",
+    "surname": "Raman",
+    "second name": "Hughes",
+    "third name": "Fairweather",
+    "hyphenated surname": "Okonkwo-Bell",
+    "email": "tom.hughes@example.nhs.uk",
+    "mobile": "07700 900461",
+    "landline": "0113 496 0771",
+    "NHS number": "943 476 5919",
+    "employee number": "10234567",
+    "National Insurance number": "JG 10 37 59 A",
+    "postcode": "LS6 2QB",
+}
+
+
+def forms_of(detail: str) -> List[bytes]:
+    """The ways a detail could be stored: as typed, without spaces, in any case, JSON-escaped."""
+    squeezed = re.sub(r"\s+", "", detail)
+    forms = {detail, squeezed, detail.lower(), squeezed.lower(), json.dumps(detail)[1:-1]}
+    return sorted({form.encode("utf-8") for form in forms if len(form) >= 5})
+
+
+def reflect_with_details(conversation: Conversation) -> str:
+    """A full reflection in which almost every answer carries personal details; returns the reference."""
+    opening = conversation.say(
+        "I'm worried about my staff nurse Priya Raman, her email is tom.hughes@example.nhs.uk"
+    )
+    assert opening.responses[-1] == "utter_ask_concern_type", opening.responses
+    turns = [
+        '/inform{"concern_type": "clinical"}',
+        '/inform{"urgent_screen": "none"}',
+        "no",
+        "no, Priya Raman is fit and well, you can call her on 07700 900461",
+        "not sure, her employee number is 10234567 if that helps",
+        "yes, the ward was short-staffed that night. The patient lives at LS6 2QB",
+        "yes",
+        "no",
+        "I just want Priya Raman to feel supported and learn from it, NI number JG 10 37 59 A",
+    ]
+    for text in turns:
+        reply = conversation.say(text)
+    assert reply.responses[-1] == "utter_ask_decision", reply.responses
+    # The decision: the first alternative offered, then feedback.
+    decision = next(b["payload"] for b in reply.buttons)
+    reply = conversation.say(decision)
+    match = re.search(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", reply.text)
+    assert match, f"no case reference in {reply.responses}"
+    conversation.say("4, thanks. Tom Hughes on 0113 496 0771 suggested I try this")
+    conversation.say("yes")
+    return match.group(0)
+
+
+def test_no_personal_detail_is_written_anywhere(tmp_path: Path) -> None:
+    with running_pause(tmp_path) as pause:
+        manager = Conversation(pause, f"manager-{uuid.uuid4().hex}")
+        reference = reflect_with_details(manager)
+        manager.say(f"update on case {reference}: Priya Raman and I resolved it informally")
+
+        staff = Conversation(pause, f"staff-{uuid.uuid4().hex}")
+        crisis = staff.say(
+            "this is Priya Raman, NHS number 943 476 5919, I can't cope with the investigation and "
+            "I want to end my life"
+        )
+        assert "utter_crisis" in crisis.responses
+        staff.say("I'm being investigated and my manager Tom Hughes won't tell me anything, 07700 900461")
+        staff.say("what do you store about me? my email is tom.hughes@example.nhs.uk")
+        staff.say(
+            "my rep is called Jamie Fairweather, staff number 10234567, NI number JG 10 37 59 A, "
+            "and Dr Okonkwo-Bell is my GP in LS6 2QB"
+        )
+
+    written = [path for path in tmp_path.rglob("*") if path.is_file()]
+    names = {path.name for path in written}
+    assert {"outcomes.db", "tracker.db"} <= names, f"expected both databases, found {sorted(names)}"
+    assert any(name.endswith(".log") for name in names), "expected the servers' logs"
+    found = []
+    for path in written:
+        content = path.read_bytes()
+        for label, detail in DETAILS.items():
+            for form in forms_of(detail):
+                if form in content:
+                    found.append(f"{label} ({form.decode()!r}) in {path.name}")
+    assert not found, "personal details on disk:\n" + "\n".join(found)
