@@ -45,7 +45,13 @@
     demoStarted: function (title) { return "Demo started: " + title; },
     demoStopped: "Demo stopped.",
     demoFinished: "Demo finished. Learning points:",
-    demoRestored: function (title) { return "A demo was played here: " + title; }
+    demoRestored: function (title) { return "A demo was played here: " + title; },
+    summaryTools: "Keep this summary",
+    copySummary: "Copy summary",
+    downloadSummary: "Download summary",
+    copied: "Summary copied.",
+    copyFailed: "The summary could not be copied here: please select its text and copy it, or download it.",
+    downloaded: "Summary downloaded."
   };
 
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -239,10 +245,45 @@
   Widget.prototype.renderBot = function (message, live) {
     if (message.text) { this.addBubble("bot", String(message.text)); }
     if (Array.isArray(message.buttons) && message.buttons.length) { this.addChoices(message.buttons); }
+    var summary = message.custom && message.custom.pause_summary;
+    if (summary && typeof summary === "object" && typeof summary.text === "string") { this.addSummaryTools(summary); }
     var demo = message.custom && message.custom.pause_demo;
     if (demo && typeof demo === "object") {
       if (live) { this.pendingDemo = demo; } else { this.addBubble("note", TEXT.demoRestored(String(demo.title || ""))); }
     }
+  };
+
+  // Copy and Download for the reflection summary. Its text comes from the bot's own words and
+  // holds no identifying details; it is never inserted as HTML.
+  Widget.prototype.addSummaryTools = function (summary) {
+    var self = this;
+    var text = summary.text;
+    var name = String(summary.filename || "pause-summary.txt").replace(/[^A-Za-z0-9._-]/g, "") || "pause-summary.txt";
+    var group = el("div", { "class": "pause-chat__tools", role: "group", "aria-label": TEXT.summaryTools });
+    var status = el("p", { "class": "pause-chat__tool-status", role: "status" });
+    var copy = el("button", { type: "button", "class": "pause-chat__tool" }, TEXT.copySummary);
+    copy.addEventListener("click", function () {
+      var done = function () { status.textContent = TEXT.copied; };
+      var failed = function () { status.textContent = TEXT.copyFailed; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, failed);
+      } else { failed(); }
+    });
+    var download = el("button", { type: "button", "class": "pause-chat__tool" }, TEXT.downloadSummary);
+    download.addEventListener("click", function () {
+      var url = URL.createObjectURL(new Blob([text + "\n"], { type: "text/plain;charset=utf-8" }));
+      var link = el("a", { href: url, download: name });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 0);
+      status.textContent = TEXT.downloaded;
+    });
+    group.appendChild(copy);
+    group.appendChild(download);
+    group.appendChild(status);
+    this.log.appendChild(group);
+    this.scrollToEnd(group);
   };
 
   Widget.prototype.showAlert = function (text) {
