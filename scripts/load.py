@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
 import random
 import sys
@@ -163,7 +164,8 @@ class Load:
         """Send one request, time it and classify what came back."""
         url = self._take_message()
         data = raw if raw is not None else json.dumps(body).encode("utf-8")
-        label = f"{sender[:14]}: {data[:60]!r}"
+        shown = body.get("message") if isinstance(body, dict) and "message" in body else data
+        label = f"{sender}: {str(shown)[:70]!r}"
         started = time.perf_counter()
         try:
             async with session.post(url, data=data, headers={"Content-Type": "application/json"}) as response:
@@ -297,7 +299,7 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, int(round(fraction * len(ordered) + 0.5)))
+    rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[min(rank, len(ordered)) - 1]
 
 
@@ -354,7 +356,11 @@ def pause_to_load(arguments: argparse.Namespace) -> Iterator[Tuple[List[str], st
         database_url, tracker_url = arguments.database_url, arguments.tracker_database_url
         if arguments.postgres:
             database_url, tracker_url = stack.enter_context(throwaway_postgres(arguments.postgres))
-        work_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pause-load-")))
+        if arguments.keep_logs:
+            work_dir = arguments.keep_logs.resolve()
+            work_dir.mkdir(parents=True, exist_ok=True)
+        else:
+            work_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pause-load-")))
         extra_env = {"PAUSE_REDIS_URL": arguments.redis_url} if arguments.redis_url else {}
         print(f"Starting Pause ({arguments.replicas} Rasa server(s)); logs in {work_dir} ...", flush=True)
         replicas = stack.enter_context(
@@ -461,6 +467,7 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="the mix of conversations is the same for the same seed")
     parser.add_argument("--request-timeout", type=float, default=DEFAULT_REQUEST_TIMEOUT, help="seconds (default %(default)s)")
     parser.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds for the whole run (default %(default)s)")
+    parser.add_argument("--keep-logs", type=Path, metavar="DIR", help="keep the servers' logs and SQLite files in DIR")
     parser.add_argument("--json", type=Path, default=REPO / "results" / "load.json", help="where the figures are written")
     arguments = parser.parse_args(argv)
     if arguments.senders < 1 or arguments.messages < 1 or arguments.replicas < 1:
