@@ -397,3 +397,47 @@ def test_rasa_does_not_start_when_the_migration_fails(tmp_path: Path) -> None:
     result, calls = run_entrypoint(tmp_path, RUN, {}, migration_fails=True)
     assert result.returncode == 3
     assert calls == ["python -m bot db upgrade"]
+
+
+# docker compose's own check, where a compose command is installed
+
+
+def compose_command() -> List[str]:
+    docker = shutil.which("docker")
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0:
+        return [docker, "compose"]
+    if shutil.which("docker-compose"):
+        return [shutil.which("docker-compose")]  # type: ignore[list-item]
+    pytest.skip("neither `docker compose` nor docker-compose is installed")
+
+
+def compose_config(tmp_path: Path, env: Dict[str, str]) -> subprocess.CompletedProcess:
+    command = compose_command()
+    compose = dict(COMPOSE)
+    if command[-1].endswith("docker-compose"):
+        compose.pop("name")  # the older docker-compose predates the top-level name
+    (tmp_path / "deploy").mkdir()
+    for name in ("docker-compose.yml", "nginx.conf"):
+        shutil.copy(DEPLOY / name, tmp_path / "deploy" / name)
+    (tmp_path / "deploy" / "docker-compose.yml").write_text(yaml.safe_dump(compose), encoding="utf-8")
+    env_file = tmp_path / "compose.env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in env.items()), encoding="utf-8")
+    return subprocess.run(
+        [*command, "-f", str(tmp_path / "deploy" / "docker-compose.yml"), "--env-file", str(env_file), "config"],
+        capture_output=True, text=True, timeout=60, env={"PATH": os.environ["PATH"], "HOME": str(tmp_path)},
+    )
+
+
+def test_docker_compose_accepts_the_file(tmp_path: Path) -> None:
+    result = compose_config(tmp_path, {"POSTGRES_PASSWORD": "pg-secret", "REDIS_PASSWORD": "redis-secret"})
+    assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)
+    assert resolved["services"]["rasa-1"]["environment"]["PAUSE_DATABASE_URL"] == (
+        "postgresql://pause:pg-secret@postgres:5432/pause"
+    )
+
+
+def test_docker_compose_refuses_to_run_without_the_passwords(tmp_path: Path) -> None:
+    result = compose_config(tmp_path, {"REDIS_PASSWORD": "redis-secret"})
+    assert result.returncode != 0
+    assert "POSTGRES_PASSWORD" in result.stderr
