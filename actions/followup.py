@@ -46,6 +46,20 @@ def case_exists(reference: str) -> Optional[bool]:
         return None
 
 
+def stored_reference(value: Any, dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[str]:
+    """The case reference typed, if it is well formed and names a stored case; else says why not."""
+    # The entity may have caught only part of what was typed; the whole message is the better source.
+    reference = find_reference(str(value or "")) or find_reference(tracker.latest_message.get("text") or "")
+    if reference is None:
+        dispatcher.utter_message(response="utter_invalid_case_reference")
+        return None
+    # If the store cannot be read now, the reference is taken on trust; the write says if it fails.
+    if case_exists(reference) is False:
+        dispatcher.utter_message(response="utter_unknown_case_reference", reference=reference)
+        return None
+    return reference
+
+
 class ValidateFollowUpForm(FormValidationAction):
     """Accepts a well-formed reference of a stored case and one of the known statuses."""
 
@@ -55,16 +69,7 @@ class ValidateFollowUpForm(FormValidationAction):
     def validate_follow_up_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        # The entity may have caught only part of what was typed; the whole message is the better source.
-        reference = find_reference(str(value or "")) or find_reference(tracker.latest_message.get("text") or "")
-        if reference is None:
-            dispatcher.utter_message(response="utter_invalid_case_reference")
-            return {"follow_up_reference": None}
-        # If the store cannot be read now, the reference is taken on trust; recording says if it fails.
-        if case_exists(reference) is False:
-            dispatcher.utter_message(response="utter_unknown_case_reference", reference=reference)
-            return {"follow_up_reference": None}
-        return {"follow_up_reference": reference}
+        return {"follow_up_reference": stored_reference(value, dispatcher, tracker)}
 
     def validate_follow_up_status(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

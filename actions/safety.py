@@ -8,18 +8,20 @@ from rasa_sdk.interfaces import Action
 from rasa_sdk.types import DomainDict
 
 from actions.common import FORM, send_contacts
+from actions.erase import clear_erase
 from actions.followup import clear_follow_up
 
 
 def pause_reflection(tracker: Tracker) -> List[EventType]:
     """Events that pause a reflection in progress (it resumes only if the user asks to carry on)
-    and drop a follow-up in progress (it is quick to start again)."""
+    and drop a follow-up or erasure in progress (each is quick to start again)."""
     in_progress = tracker.active_loop.get("name") == FORM or bool(tracker.get_slot("reflection_paused"))
     return [
         ActiveLoop(None),
         SlotSet("requested_slot", None),
         SlotSet("reflection_paused", in_progress),
         *clear_follow_up(),
+        *clear_erase(),
     ]
 
 

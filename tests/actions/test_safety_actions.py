@@ -29,7 +29,8 @@ async def test_crisis_mid_reflection_answers_first_and_pauses_it():
     sent = names(dispatcher)
     assert sent[0] == "utter_crisis" and sent[-1] == "utter_crisis_next"
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("reflection_paused", True),
-                      SlotSet("follow_up_reference", None), SlotSet("follow_up_status", None)]
+                      SlotSet("follow_up_reference", None), SlotSet("follow_up_status", None),
+                      SlotSet("erase_reference", None), SlotSet("erase_confirmed", None)]
     crisis = DOMAIN["responses"]["utter_crisis"][0]["text"]
     for number in ("999", "A&E", "111", "option 2", "116 123", "85258"):
         assert number in crisis
@@ -41,7 +42,8 @@ async def test_crisis_mid_reflection_answers_first_and_pauses_it():
 async def test_crisis_with_nothing_in_progress_pauses_nothing():
     events = await ActionCrisisSupport().run(CollectingDispatcher(), tracker(), DOMAIN)
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("reflection_paused", False),
-                      SlotSet("follow_up_reference", None), SlotSet("follow_up_status", None)]
+                      SlotSet("follow_up_reference", None), SlotSet("follow_up_status", None),
+                      SlotSet("erase_reference", None), SlotSet("erase_confirmed", None)]
 
 
 async def test_colleague_at_risk_says_how_to_act_now():

@@ -87,6 +87,10 @@ def test_conversation(pause, script):
             assert fragment in reply.text, f"turn {number}: {fragment!r} missing from the reply"
         for key in turn.get("custom", []):
             assert any(key in custom for custom in reply.customs), f"turn {number}: no {key} custom message"
+    if "erased" in script:
+        stored = {case["reference"] for case in stored_cases(pause.database_url)}
+        assert (reference not in stored) == script["erased"]
+        return
     if "follow_ups" in script:
         assert follow_ups(pause.database_url, reference) == script["follow_ups"]
     cases = stored_cases(pause.database_url)
