@@ -283,3 +283,33 @@ async def test_with_rabbitmq_redacted_events_reach_the_queue(
         assert detail not in published
     user = next(message for message in messages if message["event"] == "user")
     assert user["text"].startswith("My colleague [NAME] keeps missing handover.")
+
+
+@pytest.mark.model
+@pytest.mark.rabbitmq
+async def test_a_running_pause_publishes_its_conversation_redacted(tmp_path: Path) -> None:
+    import requests
+
+    from tests.support.servers import running_pause
+
+    require_server("RabbitMQ", "127.0.0.1", 5672)
+    queue = f"pause_test_{uuid.uuid4().hex[:12]}"
+    sender = f"analytics-{uuid.uuid4().hex}"
+    text = "hello, my colleague Mahlet Tesfaye (07700 900123) keeps missing handover"
+    env = {"PAUSE_RABBITMQ_URL": RABBITMQ_URL, "PAUSE_RABBITMQ_QUEUE": queue}
+    with running_pause(tmp_path, extra_env=env) as pause:
+        reply = requests.post(pause.webhook(), json={"sender": sender, "message": text}, timeout=60)
+        assert reply.status_code == 200 and reply.json()
+        events = requests.get(
+            f"{pause.rasa_url}/conversations/{sender}/tracker",
+            params={"token": "pause-test-token"}, timeout=30,
+        ).json()["events"]
+        messages = await consume(queue, expected=len(events))
+
+    assert [message["event"] for message in messages] == [event["event"] for event in events]
+    assert {message["sender_id"] for message in messages} == {sender}
+    published = json.dumps(messages)
+    for detail in ("Mahlet", "Tesfaye", "07700", "900123"):
+        assert detail not in published
+    user = next(message for message in messages if message["event"] == "user")
+    assert "[NAME]" in user["text"] and "[PHONE]" in user["text"]
