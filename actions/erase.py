@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.interfaces import Action
 from rasa_sdk.types import DomainDict
 
-from actions.followup import stored_reference
+from actions.followup import reference_in_message, stored_reference
 from bot.store import StoreError, erase_case, session_scope
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,11 @@ class ValidateEraseForm(FormValidationAction):
 
     def name(self) -> Text:
         return "validate_erase_form"
+
+    async def extract_erase_reference(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return reference_in_message("erase_reference", tracker)
 
     def validate_erase_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

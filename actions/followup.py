@@ -60,11 +60,25 @@ def stored_reference(value: Any, dispatcher: CollectingDispatcher, tracker: Trac
     return reference
 
 
+def reference_in_message(slot: str, tracker: Tracker) -> Dict[Text, Any]:
+    """The reference in the latest message for a slot still empty: the entity extractor can miss a
+    random reference ("P-4V6D-784A"), but its pattern cannot."""
+    if tracker.get_slot(slot):
+        return {}
+    reference = find_reference(tracker.latest_message.get("text") or "")
+    return {slot: reference} if reference else {}
+
+
 class ValidateFollowUpForm(FormValidationAction):
     """Accepts a well-formed reference of a stored case and one of the known statuses."""
 
     def name(self) -> Text:
         return "validate_follow_up_form"
+
+    async def extract_follow_up_reference(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return reference_in_message("follow_up_reference", tracker)
 
     def validate_follow_up_reference(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

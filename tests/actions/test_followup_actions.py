@@ -175,3 +175,22 @@ async def test_an_update_mid_reflection_waits():
     dispatcher = CollectingDispatcher()
     assert await ActionFollowUpLater().run(dispatcher, tracker(), DOMAIN) == CLEARED
     assert responses(dispatcher) == ["utter_follow_up_during_reflection"]
+
+
+async def test_a_reference_the_entity_extractor_missed_is_found_in_the_message(stored_case):
+    form = ValidateFollowUpForm()
+    text = f"Update on case {stored_case}: we resolved it informally"
+    extracted = await form.extract_follow_up_reference(CollectingDispatcher(), tracker(text=text), DOMAIN)
+    assert extracted == {"follow_up_reference": stored_case}
+    already = await form.extract_follow_up_reference(
+        CollectingDispatcher(), tracker({"follow_up_reference": stored_case}, text="P-7K3Q-9MXD"), DOMAIN
+    )
+    assert already == {}
+    assert await form.extract_follow_up_reference(CollectingDispatcher(), tracker(text="an update please"), DOMAIN) == {}
+
+
+async def test_the_whole_form_run_fills_a_missed_reference(stored_case):
+    # What Rasa does when the form starts: run the validation action with no slot extracted.
+    text = f"update on case {stored_case}"
+    events = await ValidateFollowUpForm().run(CollectingDispatcher(), tracker(text=text, requested=None), DOMAIN)
+    assert SlotSet("follow_up_reference", stored_case) in events

@@ -64,8 +64,14 @@ def follow_ups(database_url, reference):
 
 def given_case(database_url, fields):
     """A case stored before the conversation starts, as an earlier reflection would have left it."""
+    fields = dict(fields)
+    reference = fields.pop("reference", None)
     with session_scope(database_url) as session:
-        return record_case(session, channel="rest", **fields).reference
+        case = record_case(session, channel="rest", **fields)
+        if reference:
+            # A reference seen to slip past the entity extractor, to prove the pattern still finds it.
+            case.reference = reference
+        return case.reference
 
 
 @pytest.mark.parametrize("script", list(load_conversations()))
