@@ -93,30 +93,30 @@ def load_settings(environ: Optional[Mapping[str, str]] = None) -> Settings:
     """
     env = os.environ if environ is None else environ
     return Settings(
-        database_url=_read(env, "PAUSE_DATABASE_URL", DEFAULT_DATABASE_URL, _database_url),
-        tracker_database_url=_read(
+        database_url=read_setting(env, "PAUSE_DATABASE_URL", DEFAULT_DATABASE_URL, _database_url),
+        tracker_database_url=read_setting(
             env, "PAUSE_TRACKER_DATABASE_URL", DEFAULT_TRACKER_DATABASE_URL, _database_url
         ),
-        organisation=_read(env, "PAUSE_ORGANISATION", DEFAULT_ORGANISATION, _organisation),
-        content_dir=_read(env, "PAUSE_CONTENT_DIR", DEFAULT_CONTENT_DIR, _directory),
-        retention_days=_read(env, "PAUSE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, _positive_int),
-        rasa_url=_read(env, "PAUSE_RASA_URL", DEFAULT_RASA_URL, _http_url),
-        investigation_cost_gbp=_read(
+        organisation=read_setting(env, "PAUSE_ORGANISATION", DEFAULT_ORGANISATION, _organisation),
+        content_dir=read_setting(env, "PAUSE_CONTENT_DIR", DEFAULT_CONTENT_DIR, _directory),
+        retention_days=read_setting(env, "PAUSE_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, positive_int),
+        rasa_url=read_setting(env, "PAUSE_RASA_URL", DEFAULT_RASA_URL, _http_url),
+        investigation_cost_gbp=read_setting(
             env, "PAUSE_INVESTIGATION_COST_GBP", DEFAULT_INVESTIGATION_COST_GBP, _non_negative_int
         ),
-        investigation_days=_read(
+        investigation_days=read_setting(
             env, "PAUSE_INVESTIGATION_DAYS", DEFAULT_INVESTIGATION_DAYS, _non_negative_int
         ),
         teams=_teams_settings(env),
-        redis_url=_read(env, "PAUSE_REDIS_URL", None, _redis_url),
-        rabbitmq_url=_read(env, "PAUSE_RABBITMQ_URL", None, _amqp_url),
-        rabbitmq_queue=_read(env, "PAUSE_RABBITMQ_QUEUE", DEFAULT_RABBITMQ_QUEUE, _queue_name),
+        redis_url=read_setting(env, "PAUSE_REDIS_URL", None, _redis_url),
+        rabbitmq_url=read_setting(env, "PAUSE_RABBITMQ_URL", None, _amqp_url),
+        rabbitmq_queue=read_setting(env, "PAUSE_RABBITMQ_QUEUE", DEFAULT_RABBITMQ_QUEUE, _queue_name),
     )
 
 
 def _teams_settings(env: Mapping[str, str]) -> TeamsSettings:
-    app_id = _read(env, "PAUSE_TEAMS_APP_ID", None, _guid)
-    app_password = _read(env, "PAUSE_TEAMS_APP_PASSWORD", None, str)
+    app_id = read_setting(env, "PAUSE_TEAMS_APP_ID", None, _guid)
+    app_password = read_setting(env, "PAUSE_TEAMS_APP_PASSWORD", None, str)
     if bool(app_id) != bool(app_password):
         missing = "PAUSE_TEAMS_APP_PASSWORD" if app_id else "PAUSE_TEAMS_APP_ID"
         raise SettingsError(
@@ -126,9 +126,9 @@ def _teams_settings(env: Mapping[str, str]) -> TeamsSettings:
     return TeamsSettings(
         app_id=app_id,
         app_password=app_password,
-        openid_url=_read(env, "PAUSE_TEAMS_OPENID_URL", DEFAULT_TEAMS_OPENID_URL, _http_url),
-        token_url=_read(env, "PAUSE_TEAMS_TOKEN_URL", DEFAULT_TEAMS_TOKEN_URL, _http_url),
-        issuer=_read(env, "PAUSE_TEAMS_ISSUER", DEFAULT_TEAMS_ISSUER, _http_url),
+        openid_url=read_setting(env, "PAUSE_TEAMS_OPENID_URL", DEFAULT_TEAMS_OPENID_URL, _http_url),
+        token_url=read_setting(env, "PAUSE_TEAMS_TOKEN_URL", DEFAULT_TEAMS_TOKEN_URL, _http_url),
+        issuer=read_setting(env, "PAUSE_TEAMS_ISSUER", DEFAULT_TEAMS_ISSUER, _http_url),
     )
 
 
@@ -152,7 +152,8 @@ def sqlite_file(url: str) -> Optional[Path]:
     return Path(database)
 
 
-def _read(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T]) -> T:
+def read_setting(env: Mapping[str, str], name: str, default: T, parse: Callable[[str], T]) -> T:
+    """One setting from the environment: the default when unset, else parsed, naming it if invalid."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -197,7 +198,8 @@ def _integer(raw: str) -> int:
         raise ValueError("expected a whole number") from None
 
 
-def _positive_int(raw: str) -> int:
+def positive_int(raw: str) -> int:
+    """A whole number greater than zero, for settings."""
     value = _integer(raw)
     if value <= 0:
         raise ValueError("expected a whole number greater than zero")

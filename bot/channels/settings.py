@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
-from bot.settings import SettingsError
+from bot.settings import positive_int, read_setting
 
 DEFAULT_RATE_LIMIT_PER_MINUTE = 60.0
 DEFAULT_RATE_LIMIT_BURST = 30
@@ -44,23 +44,13 @@ def load_channel_settings(environ: Optional[Mapping[str, str]] = None) -> Channe
     """Channel settings from ``environ`` (the process environment when omitted)."""
     env = os.environ if environ is None else environ
     return ChannelSettings(
-        rate_limit_per_minute=_read(env, "PAUSE_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE, _non_negative_float),
-        rate_limit_burst=_read(env, "PAUSE_RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT_BURST, _positive_int),
-        max_request_bytes=_read(env, "PAUSE_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, _request_bytes),
-        turn_timeout_seconds=_read(env, "PAUSE_TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT_SECONDS, _positive_float),
-        web_allowed_origins=_read(env, "PAUSE_WEB_ALLOWED_ORIGINS", (), _origins),
-        web_frame_ancestors=_read(env, "PAUSE_WEB_FRAME_ANCESTORS", DEFAULT_FRAME_ANCESTORS, _frame_ancestors),
+        rate_limit_per_minute=read_setting(env, "PAUSE_RATE_LIMIT_PER_MINUTE", DEFAULT_RATE_LIMIT_PER_MINUTE, _non_negative_float),
+        rate_limit_burst=read_setting(env, "PAUSE_RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT_BURST, positive_int),
+        max_request_bytes=read_setting(env, "PAUSE_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES, _request_bytes),
+        turn_timeout_seconds=read_setting(env, "PAUSE_TURN_TIMEOUT_SECONDS", DEFAULT_TURN_TIMEOUT_SECONDS, _positive_float),
+        web_allowed_origins=read_setting(env, "PAUSE_WEB_ALLOWED_ORIGINS", (), _origins),
+        web_frame_ancestors=read_setting(env, "PAUSE_WEB_FRAME_ANCESTORS", DEFAULT_FRAME_ANCESTORS, _frame_ancestors),
     )
-
-
-def _read(env, name, default, parse):
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return parse(raw)
-    except ValueError as error:
-        raise SettingsError(f"{name}={raw!r} is not valid: {error}") from None
 
 
 def _number(raw: str) -> float:
@@ -84,18 +74,8 @@ def _positive_float(raw: str) -> float:
     return value
 
 
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError("expected a whole number") from None
-    if value <= 0:
-        raise ValueError("expected a whole number greater than zero")
-    return value
-
-
 def _request_bytes(raw: str) -> int:
-    value = _positive_int(raw)
+    value = positive_int(raw)
     # Smaller than this would refuse ordinary messages of the longest readable length.
     if value < 1024:
         raise ValueError("expected at least 1024 bytes")
