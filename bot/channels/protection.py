@@ -187,6 +187,22 @@ async def answer_turn(
     return messages
 
 
+async def limited_turn_reply(
+    request: Request,
+    limiter: TokenBucketLimiter,
+    sender: str,
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    make_message: Callable[[OutputChannel], UserMessage],
+    timeout_seconds: float,
+) -> HTTPResponse:
+    """The HTTP reply to one posted message: 429 if the sender is over the limit, else the turn."""
+    wait = limiter.wait_needed(sender)
+    if wait > 0:
+        return slow_down(request.app, sender, wait)
+    messages = await answer_turn(request.app, on_new_message, make_message, timeout_seconds)
+    return response.json(messages, headers={"Cache-Control": "no-store"})
+
+
 def _log_late_failure(turn: "asyncio.Future[Any]") -> None:
     # Retrieve the exception so that a turn failing after its timeout is logged, not lost.
     if not turn.cancelled() and turn.exception() is not None:

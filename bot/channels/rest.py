@@ -18,12 +18,11 @@ from sanic.response import HTTPResponse
 
 from bot.channels.protection import (
     BadRequest,
-    answer_turn,
     json_error,
+    limited_turn_reply,
     parse_message_request,
     protect_blueprint,
     rate_limiter,
-    slow_down,
 )
 from bot.channels.settings import ChannelSettings, load_channel_settings
 
@@ -56,17 +55,14 @@ class PauseRestInput(RestInput):
                 posted = parse_message_request(request.body)
             except BadRequest as error:
                 return json_error(error)
-            wait = self.limiter.wait_needed(posted.sender)
-            if wait > 0:
-                return slow_down(request.app, posted.sender, wait)
-
             def make_message(collector: OutputChannel) -> UserMessage:
                 return UserMessage(
                     posted.text, collector, posted.sender,
                     input_channel=posted.input_channel or self.name(), metadata=posted.metadata,
                 )
 
-            messages = await answer_turn(request.app, on_new_message, make_message, self.settings.turn_timeout_seconds)
-            return response.json(messages, headers={"Cache-Control": "no-store"})
+            return await limited_turn_reply(
+                request, self.limiter, posted.sender, on_new_message, make_message, self.settings.turn_timeout_seconds
+            )
 
         return webhook

@@ -32,8 +32,8 @@ from sanic.response import HTTPResponse
 
 from bot.channels.protection import (
     BadRequest,
-    answer_turn,
     json_error,
+    limited_turn_reply,
     parse_message_request,
     protect_blueprint,
     rate_limiter,
@@ -222,15 +222,12 @@ class WebInput(InputChannel):
             except BadRequest as error:
                 return json_error(error)
             sender = SENDER_PREFIX + client_id
-            wait = self.limiter.wait_needed(sender)
-            if wait > 0:
-                return slow_down(request.app, sender, wait)
-
             def make_message(collector: OutputChannel) -> UserMessage:
                 return UserMessage(posted.text, collector, sender, input_channel=self.name())
 
-            messages = await answer_turn(request.app, on_new_message, make_message, self.settings.turn_timeout_seconds)
-            return response.json(messages, headers={"Cache-Control": "no-store"})
+            return await limited_turn_reply(
+                request, self.limiter, sender, on_new_message, make_message, self.settings.turn_timeout_seconds
+            )
 
         @web.route("/history", methods=["GET", "OPTIONS"])
         async def history(request: Request) -> HTTPResponse:

@@ -57,9 +57,14 @@ def test_the_report_renders_its_charts_and_the_hand_counted_figures(pilot_page, 
         assert page.locator(f"#{chart} svg").get_attribute("role") == "img"
         shapes = page.locator(f"#{chart} svg rect, #{chart} svg path, #{chart} svg polyline, #{chart} svg circle")
         assert shapes.count() > 0, f"{chart} has nothing drawn in it"
-    headline = page.locator(".headline").inner_text()
-    assert str(figures["cases"]) in headline and figures["cases"] == 8
-    assert f"{round(figures['diversion_rate'] * 100)}%" in headline
+    # Each headline cell: the figure in <strong>, then its name.
+    shown = dict(page.eval_on_selector_all(
+        ".headline li", "items => items.map(li => [li.lastChild.textContent, li.querySelector('strong').textContent])"
+    ))
+    assert figures["cases"] == 8
+    assert shown["Concerns reflected on"] == "8"
+    assert shown["Escalated at once"] == str(figures["escalated"])
+    assert shown["Diversion rate"] == f"{round(figures['diversion_rate'] * 100)}%"
     assert figures["demo_excluded"] == 2
     assert requests == [path.as_uri()], "the page must load nothing else"
     assert errors == []
@@ -86,4 +91,5 @@ def test_a_filtered_report_says_what_it_covers(pilot_page, open_page, tmp_path):
     text = page.locator("body").inner_text()
     assert "other-trust" in text and "2025-01-01" in text
     figures = json.loads(report(url, "--json", "--organisation", "other-trust", "--since", "2025-01-01"))
-    assert str(figures["cases"]) in page.locator(".headline").inner_text()
+    first = page.locator(".headline li strong").first.inner_text()
+    assert first == str(figures["cases"])
