@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Callable, List, Tuple
 
-from components import action_results
+from components import action_results, safety_check_in
 
 Adjustment = Callable[[], None]
 
 ADJUSTMENTS: Tuple[Adjustment, ...] = (
     action_results.install,  # check action server replies with a validator built once
+    safety_check_in.install,  # a possible risk gets a direct, kind question after the normal answer
 )
 
 _applied: List[str] = []

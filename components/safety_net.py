@@ -1,13 +1,26 @@
-"""Rasa adapter for the deterministic crisis rules in ``bot.nlp.safety``.
+"""Rasa adapter for the safety net: the crisis rules and the risk model, graded (``bot.nlp``).
 
-Placed after the intent classifier, before or after the FallbackClassifier: either way a crisis
-the rules see can never be hidden by a misclassification or by a low-confidence fallback, and a
-crisis the model itself predicted is never lowered.
+Placed after the intent classifier and the input guard, before the FallbackClassifier:
+
+- a clear risk (a rule fired, or the risk model is confident) sets the ``crisis`` or
+  ``colleague_at_risk`` intent with full confidence, so no misclassification, fallback or
+  unreadable-input mark can hide it;
+- a possible risk keeps the intent the classifier chose, and marks the message so that the
+  normal answer is followed by a direct, kind check-in in the same turn
+  (``components/safety_check_in.py``);
+- otherwise the classifier's own guess of a safety intent is not acted on: the dedicated risk
+  model, not one class among many, decides. The next intent it ranked is used instead, and the
+  FallbackClassifier after this component judges its confidence as usual.
+
+The risk model is trained with the rest of the model, from ``bot/nlp/risk/`` plus the NLU
+training examples (crisis and colleague-at-risk examples as risks, every other intent's as
+ordinary messages), and stored in the trained model.
 """
 from __future__ import annotations
 
 import copy
 import logging
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,46 +41,73 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.tokens import Doc
 
+from bot.nlp.grading import CLEAR, SafetyAssessment, Thresholds, grade
+from bot.nlp.risk import (
+    COLLEAGUE,
+    NONE,
+    RISK_DATA_DIR,
+    WRITER,
+    RiskModel,
+    RiskScores,
+    load_risk_examples,
+    risk_data_fingerprint,
+    training_set,
+)
 from bot.nlp.safety import SafetySignal, assess
 
 CRISIS_INTENT = "crisis"
 COLLEAGUE_AT_RISK_INTENT = "colleague_at_risk"
+SAFETY_INTENTS = (CRISIS_INTENT, COLLEAGUE_AT_RISK_INTENT)
+INTENT_OF = {WRITER: CRISIS_INTENT, COLLEAGUE: COLLEAGUE_AT_RISK_INTENT}
+LABEL_OF_INTENT = {CRISIS_INTENT: WRITER, COLLEAGUE_AT_RISK_INTENT: COLLEAGUE}
 SAFETY_NET_KEY = "safety_net"
-PROTECT_MODEL_INTENTS_KEY = "protect_model_intents"
-PROTECT_MIN_CONFIDENCE_KEY = "protect_min_confidence"
+RISK_DATA_KEY = "risk_data"
+POSSIBLE_KEY = "possible_threshold"
+CLEAR_KEY = "clear_threshold"
+REGULARISATION_KEY = "regularisation"
 
 logger = logging.getLogger(__name__)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyNet(GraphComponent, IntentClassifier):
-    """Overrides the predicted intent when the crisis rules fire; never lowers a crisis."""
+    """Grades every message for risk; a clear risk sets the safety intent, a possible one marks it."""
 
     @classmethod
     def required_components(cls) -> List[Type]:
-        """Components that should be included in the pipeline before this component."""
-        return [IntentClassifier]
+        """None for training; at prediction it reads the intent classifier's output (config.yml order)."""
+        return []
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """The component's default config (see parent class for full docstring)."""
         return {
-            # When the classifier's own top intent is one of these, its confidence is raised to
-            # 1.0: a later FallbackClassifier cannot turn it into nlu_fallback, and an earlier
-            # one's nlu_fallback is undone.
-            PROTECT_MODEL_INTENTS_KEY: [CRISIS_INTENT, COLLEAGUE_AT_RISK_INTENT],
-            # Below these the model's guess is noise ("is it going to rain" at 0.2): the rules,
-            # not a near-random guess, then decide. 0.0 protects every top-ranked guess. The
-            # colleague-at-risk bar is higher: managers describing ordinary conduct ("she was
-            # rude to her") drew weak guesses of it, and the rules catch its explicit language.
-            PROTECT_MIN_CONFIDENCE_KEY: {CRISIS_INTENT: 0.3, COLLEAGUE_AT_RISK_INTENT: 0.4},
+            # The risk model's examples, relative to the project root.
+            RISK_DATA_KEY: str(RISK_DATA_DIR.relative_to(RISK_DATA_DIR.parents[2])),
+            # Chosen on a tuning split by `python -m bot.nlp.risk tune`, never on evaluation sets.
+            POSSIBLE_KEY: 0.5,
+            CLEAR_KEY: 0.9,
+            REGULARISATION_KEY: RiskModel.DEFAULT_REGULARISATION,
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        """Constructs a new safety net."""
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
+        """The risk examples' files: a change to them retrains the model."""
+        return risk_data_fingerprint(_risk_data_dir(config))
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[RiskModel] = None,
+    ) -> None:
+        """Constructs a safety net, with its risk model once trained or loaded."""
         self.component_config = config
+        self.thresholds = Thresholds(possible=float(config[POSSIBLE_KEY]), clear=float(config[CLEAR_KEY]))
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
 
     @classmethod
     def create(
@@ -77,81 +117,113 @@ class SafetyNet(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyNet:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls({**cls.get_default_config(), **config})
+        """Creates a new, untrained component (see parent class for full docstring)."""
+        return cls({**cls.get_default_config(), **config}, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyNet:
+        """Loads the trained risk model from the model storage."""
+        with model_storage.read_from(resource) as model_dir:
+            model = RiskModel.load(Path(model_dir))
+        return cls({**cls.get_default_config(), **config}, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Trains the risk model on its own examples and the NLU examples, and stores it."""
+        examples = load_risk_examples(_risk_data_dir(self.component_config))
+        from_nlu = [
+            (message.get(TEXT), LABEL_OF_INTENT.get(message.get(INTENT), NONE))
+            for message in training_data.intent_examples
+            if message.get(TEXT)
+        ]
+        texts, labels = training_set(examples, from_nlu)
+        self.model = RiskModel.train(texts, labels, float(self.component_config[REGULARISATION_KEY]))
+        with self._model_storage.write_to(self._resource) as model_dir:
+            self.model.save(Path(model_dir))
+        logger.info(f"Risk model trained on {len(texts)} messages.")
+        return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leaves training data untouched: the rules are not trained."""
+        """Leaves training data untouched."""
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Runs the crisis rules on each message and overrides its intent when they fire."""
+        """Grades each message and sets or marks its intent accordingly."""
         for message in messages:
             self._process_message(message)
         return messages
 
     def _process_message(self, message: Message) -> None:
         text = message.get(TEXT)
-        if not text:
+        if not text or text.startswith("/"):
             return
-        signal = self._assess(message, text)
-        model_intent, model_ranking = _classifier_prediction(message)
-        model_intent_name = (model_intent or {}).get(INTENT_NAME_KEY)
-        override = self._override_for(signal, model_intent_name)
-        if override is not None:
-            _set_intent(message, override)
-            logger.debug(f"Safety net set intent '{override}' (rules: {list(signal.matches)}).")
-        elif model_intent_name in self.component_config[PROTECT_MODEL_INTENTS_KEY] and (
-            (model_intent or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self._min_confidence(model_intent_name)
-        ):
-            _set_intent(message, model_intent_name)
-        message.set(
-            SAFETY_NET_KEY,
-            {
-                "rule_matches": list(signal.matches),
-                "override": override,
-                "model_intent": model_intent,
-                "model_intent_ranking": model_ranking,
-            },
-            add_to_output=True,
-        )
-
-    def _min_confidence(self, intent_name: Text) -> float:
-        """The confidence from which the model's guess of this intent is protected."""
-        bar = self.component_config[PROTECT_MIN_CONFIDENCE_KEY]
-        if isinstance(bar, dict):
-            return float(bar.get(intent_name, 0.0))
-        return float(bar)
-
-    @staticmethod
-    def _assess(message: Message, text: Text) -> SafetySignal:
         doc = message.get(SPACY_DOCS[TEXT])
-        if isinstance(doc, Doc):
-            return assess(doc)
-        return assess(text)
+        source = doc if isinstance(doc, Doc) else text
+        signal = assess(source)
+        scores = self.model.score(source) if self.model is not None else RiskScores(0.0, 0.0)
+        assessment = grade(signal, scores, self.thresholds)
+        model_intent, model_ranking = _classifier_prediction(message)
+        if assessment.level == CLEAR:
+            _set_certain_intent(message, INTENT_OF[assessment.about])
+            logger.debug(f"Safety net: clear risk about the {assessment.about} (rules: {list(signal.matches)}).")
+        elif (model_intent or {}).get(INTENT_NAME_KEY) in SAFETY_INTENTS:
+            _set_next_intent(message, model_ranking)
+        message.set(SAFETY_NET_KEY, _report(assessment, signal, scores, model_intent, model_ranking), add_to_output=True)
 
-    @staticmethod
-    def _override_for(signal: SafetySignal, model_intent_name: Optional[Text]) -> Optional[Text]:
-        if signal.crisis:
-            return CRISIS_INTENT
-        if signal.colleague_at_risk and model_intent_name != CRISIS_INTENT:
-            return COLLEAGUE_AT_RISK_INTENT
-        return None
+
+def _risk_data_dir(config: Dict[str, Any]) -> Path:
+    path = Path(config.get(RISK_DATA_KEY) or RISK_DATA_DIR)
+    return path if path.is_absolute() else RISK_DATA_DIR.parents[2] / path
+
+
+def _report(
+    assessment: SafetyAssessment,
+    signal: SafetySignal,
+    scores: RiskScores,
+    model_intent: Optional[Dict[Text, Any]],
+    model_ranking: List[Dict[Text, Any]],
+) -> Dict[Text, Any]:
+    """What the safety net saw, for the dialogue and for audit: rule names and scores, never words."""
+    return {
+        **assessment.as_dict(),
+        "rule_matches": list(signal.matches),
+        "risk_scores": scores.as_dict(),
+        "model_intent": model_intent,
+        "model_intent_ranking": model_ranking,
+    }
 
 
 def _classifier_prediction(message: Message) -> Tuple[Optional[Dict[Text, Any]], List[Dict[Text, Any]]]:
-    """The intent classifier's own prediction, from before any FallbackClassifier."""
+    """The intent classifier's own prediction, from before any fallback mark."""
     intent = copy.deepcopy(message.get(INTENT))
     ranking = copy.deepcopy(message.get(INTENT_RANKING_KEY, []))
     fell_back = (intent or {}).get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME
-    if fell_back and len(ranking) > 1 and ranking[0].get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME:
-        return ranking[1], ranking[1:]
+    if fell_back and ranking:
+        ranked = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != DEFAULT_NLU_FALLBACK_INTENT_NAME]
+        return (ranked[0] if ranked else intent), ranked
     return intent, ranking
 
 
-def _set_intent(message: Message, intent_name: Text) -> None:
+def _set_certain_intent(message: Message, intent_name: Text) -> None:
     # A certain intent leaves nothing else in the ranking, so the FallbackClassifier's
     # ambiguity check has no runner-up to compare against.
     intent = {INTENT_NAME_KEY: intent_name, PREDICTED_CONFIDENCE_KEY: 1.0}
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
+
+
+def _set_next_intent(message: Message, ranking: List[Dict[Text, Any]]) -> None:
+    """The classifier's best guess that is not a safety intent (the input guard's mark kept)."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == DEFAULT_NLU_FALLBACK_INTENT_NAME:
+        return
+    others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) not in SAFETY_INTENTS]
+    if not others:
+        others = [{INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0}]
+    message.set(INTENT, dict(others[0]), add_to_output=True)
+    message.set(INTENT_RANKING_KEY, others, add_to_output=True)

@@ -107,8 +107,12 @@ OTHER_PRONOUNS = (
 PEOPLE_LISTS = ("writer", "other", "patient", "patient_places", "impersonal")
 WORD_LISTS = (
     "subject_links", "third_person_verbs", "negators", "negation_breakers", "story_words", "clause_fillers",
-    "attaching_prepositions", "noun_modifiers",
+    "attaching_prepositions", "noun_modifiers", "generic_people", "patient_context",
 )
+# Kinds of person a word can name, when someone else is at risk.
+STAFF = "staff"
+GENERIC = "generic"
+QUOTE_MARKS = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»"})
 
 
 def _words_of(data: Mapping[str, Any], key: str) -> Tuple[str, ...]:
@@ -303,6 +307,8 @@ class CompiledRules:
         self.other_pronouns = norm.words(OTHER_PRONOUNS)
         self.other_words = _with_plurals(lists["other"]) | self.other_pronouns
         self.patient_words = _with_plurals(lists["patient"])
+        self.generic_people = _with_plurals(lists["generic_people"])
+        self.patient_context = lists["patient_context"]
         self.patient_places = lists["patient_places"]
         self.impersonal_words = lists["impersonal"]
         self.subject_links = lists["subject_links"]
@@ -381,6 +387,12 @@ class _Resolver:
     def __init__(self, doc: Doc, compiled: CompiledRules) -> None:
         self.doc = doc
         self.compiled = compiled
+        # A message about patients: "a man", "her mum" or "she" are then more likely a patient
+        # or their family than a colleague.
+        self.about_patients = any(
+            token.norm_ in compiled.patient_words or token.norm_ in compiled.patient_context for token in doc
+        )
+        self.quotes = _quoted_spans(doc)
 
     def person_of(self, token: Token) -> Optional[str]:
         norm = token.norm_
@@ -410,16 +422,43 @@ class _Resolver:
         before = [self.doc[index].norm_ for index in range(max(0, token.i - 3), token.i)]
         return "of" in before and any(word in ("one", "member", "members", "some") for word in before)
 
-    def _patient_or_other(self, start: int) -> str:
-        """Someone else: a patient if the nearest person named before them is one."""
-        for index in range(start, -1, -1):
-            token = self.doc[index]
-            if token.norm_ in self.compiled.other_pronouns or token.norm_ in self.compiled.writer_words:
-                continue
-            person = self.person_of(token)
-            if person in (PATIENT, OTHER):
-                return person
-        return OTHER
+    def _kind_of(self, token: Token) -> Optional[str]:
+        """Patient, staff or a generic person ("a man", "her mum"), for a word naming someone else."""
+        person = self.person_of(token)
+        if person == PATIENT:
+            return PATIENT
+        if person != OTHER or token.norm_ in self.compiled.other_pronouns:
+            return None
+        return GENERIC if token.norm_ in self.compiled.generic_people else STAFF
+
+    def _patient_or_other(self, index: int) -> str:
+        """Whether someone else at risk is a colleague (other), a patient, or unclear (none).
+
+        A word naming them decides; a generic one ("a man") is a patient in a message about
+        patients. A pronoun refers to the people named before it in its sentence (else the
+        nearest before that): when both a patient and a member of staff were named, whom it
+        means is unclear and the rules leave it to the risk model.
+        """
+        token = self.doc[index]
+        own = self._kind_of(token)
+        if own is not None:
+            return self._reading_of(own)
+        sentence_start, _ = _sentence_bounds(self.doc, index, index)
+        in_sentence = [kind for kind in map(self._kind_of, self.doc[sentence_start:index]) if kind]
+        readings = {self._reading_of(kind) for kind in in_sentence}
+        if PATIENT in readings and OTHER in readings:
+            return NONE
+        if in_sentence:
+            return self._reading_of(in_sentence[-1])
+        earlier = [kind for kind in map(self._kind_of, self.doc[:sentence_start]) if kind]
+        if earlier:
+            return self._reading_of(earlier[-1])
+        return PATIENT if self.about_patients else OTHER
+
+    def _reading_of(self, kind: str) -> str:
+        if kind == GENERIC:
+            return PATIENT if self.about_patients else OTHER
+        return PATIENT if kind == PATIENT else OTHER
 
     def _settle(self, person: str, index: int) -> str:
         return self._patient_or_other(index) if person == OTHER else person
@@ -447,7 +486,34 @@ class _Resolver:
         return self.person_of(token) in (OTHER, PATIENT) and token.norm_ not in self.compiled.other_pronouns
 
     def resolve(self, rule: SafetyRule, start: int, end: int) -> Tuple[str, bool]:
-        """Who the match is about, and whether a word in the text said so."""
+        """Who the match is about, and whether a word in the text said so.
+
+        Inside quotation marks "I" is the speaker: "a patient told the HCA 'I want to die'".
+        """
+        target, explicit = self._resolve_words(rule, start, end)
+        if target == WRITER:
+            speaker = self._speaker_of_quote(start)
+            if speaker is not None:
+                return speaker, True
+        return target, explicit
+
+    def _speaker_of_quote(self, start: int) -> Optional[str]:
+        """Who is speaking, when the match is inside a quotation: the first person named in its sentence."""
+        quote = next(((first, last) for first, last in self.quotes if first < start < last), None)
+        if quote is None:
+            return None
+        sentence_start, _ = _sentence_bounds(self.doc, quote[0], quote[0])
+        for index in range(sentence_start, quote[0]):
+            if self.doc[index].norm_ in self.compiled.writer_possessives:
+                continue  # "my deputy said '...'": the deputy speaks
+            person = self.person_of(self.doc[index])
+            if person == WRITER:
+                return WRITER
+            if person in (OTHER, PATIENT):
+                return self._settle(person, index)
+        return None
+
+    def _resolve_words(self, rule: SafetyRule, start: int, end: int) -> Tuple[str, bool]:
         compiled = self.compiled
         if rule.fixed_target is not None:
             return self._settle(rule.fixed_target, start), True
@@ -558,6 +624,12 @@ class _Resolver:
             return False
         first, last = _sentence_bounds(self.doc, start, end)
         return any(self.doc[index].norm_ in words for index in range(first, last))
+
+
+def _quoted_spans(doc: Doc) -> List[Tuple[int, int]]:
+    """(opening, closing) token indexes of each quotation: quote marks paired in order."""
+    marks = [token.i for token in doc if token.text in QUOTE_MARKS]
+    return [(marks[index], marks[index + 1]) for index in range(0, len(marks) - 1, 2)]
 
 
 def _overlaps(start: int, end: int, spans: Sequence[Tuple[int, int]]) -> bool:

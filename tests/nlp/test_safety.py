@@ -259,3 +259,44 @@ def test_a_word_list_holding_a_yaml_boolean_is_refused(tmp_path) -> None:
     broken.write_text(source.replace('"no", longer', "no, longer"))
     with pytest.raises(ValueError, match="quote it"):
         load_safety_rules.__wrapped__(broken)
+
+
+# In a message about patients, "a man", "her mum" or "he" is a patient or their family: a
+# concern about care to reflect on, never the colleague-at-risk or crisis reply.
+ABOUT_PATIENTS = [
+    "an elderly man admitted last night kept saying he wanted to die and nobody escalated it",
+    "her mum told the triage nurse she had taken an overdose and was left waiting four hours",
+    "the ambulance crew were called to a woman who said she would kill herself",
+    "a teenager on the ward had been self harming and the bank nurse didn't check her obs",
+    "the patient's husband said he has given up on life since the discharge",
+]
+
+
+@pytest.mark.parametrize("text", ABOUT_PATIENTS)
+def test_someone_in_a_message_about_patients_is_a_patient(text: str) -> None:
+    assert assess(text) == SafetySignal(crisis=False, colleague_at_risk=False, matches=())
+
+
+# Inside quotation marks "I" is whoever is quoted.
+QUOTED = {
+    "the patient kept telling the HCA 'i just want to die'": (False, False),
+    "my deputy sent a message saying \"i want to kill myself\" last night": (False, True),
+    "i told my manager 'i want to die' and she laughed": (True, False),
+}
+
+
+@pytest.mark.parametrize("text, expected", list(QUOTED.items()))
+def test_i_inside_quotes_is_the_speaker(text: str, expected: tuple) -> None:
+    signal = assess(text)
+    assert (signal.crisis, signal.colleague_at_risk) == expected, signal
+
+
+def test_a_pronoun_after_both_a_patient_and_a_colleague_is_left_to_the_model() -> None:
+    signal = assess("the patient whispered to the nurse that he wanted to hurt himself")
+    assert signal == SafetySignal(crisis=False, colleague_at_risk=False, matches=())
+
+
+def test_a_colleague_is_still_a_colleague_in_a_message_about_patients() -> None:
+    text = "a patient complained about my band 5 last week. since then she keeps saying she wants to die"
+    assert assess(text).colleague_at_risk
+    assert assess("one of my nurses looked after a patient who died and now she says she wants to die too").colleague_at_risk is False

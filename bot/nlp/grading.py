@@ -1,0 +1,71 @@
+"""The graded safety response: the rules and the risk model together decide how sure we are.
+
+- ``clear``: a rule fired, or the risk model is confident. The crisis (or colleague-at-risk)
+  reply takes over in that turn.
+- ``possible``: the model sees some risk but is not confident. The person gets the normal
+  answer plus a direct, kind question with the crisis numbers, in the same turn: asking
+  directly is what suicide-prevention training teaches, and it does not raise risk.
+- ``none``: nothing to act on.
+
+Whose risk it is matters: the writer (crisis), a colleague (colleague at risk), or a patient in
+an incident the manager is describing, which the rules and the model both read as no one at risk
+now: a concern to reflect on, not a crisis.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Optional
+
+from bot.nlp.risk import COLLEAGUE, WRITER, RiskScores
+from bot.nlp.safety import SafetySignal
+
+CLEAR = "clear"
+POSSIBLE = "possible"
+NO_RISK = "none"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the risk model's scores become a possible, then a clear, risk."""
+
+    possible: float
+    clear: float
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.possible <= self.clear <= 1.0:
+            raise ValueError(f"thresholds must satisfy 0 < possible <= clear <= 1, not {self}")
+
+
+@dataclass(frozen=True)
+class SafetyAssessment:
+    """How sure we are that someone is at risk, who, and what said so."""
+
+    level: str
+    about: Optional[str]
+    by_rules: bool
+    by_model: bool
+
+    @property
+    def takes_over(self) -> bool:
+        return self.level == CLEAR
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"level": self.level, "about": self.about, "by_rules": self.by_rules, "by_model": self.by_model}
+
+
+def grade(signal: SafetySignal, scores: RiskScores, thresholds: Thresholds) -> SafetyAssessment:
+    """Combine the rules' signal and the model's scores into one graded assessment.
+
+    The writer comes first: if both the writer and a colleague may be at risk, the writer's
+    own safety is answered.
+    """
+    model_writer = scores.writer >= thresholds.clear
+    model_colleague = scores.colleague >= thresholds.clear and not model_writer
+    if signal.crisis or model_writer:
+        return SafetyAssessment(CLEAR, WRITER, by_rules=signal.crisis, by_model=model_writer)
+    if signal.colleague_at_risk or model_colleague:
+        return SafetyAssessment(CLEAR, COLLEAGUE, by_rules=signal.colleague_at_risk, by_model=model_colleague)
+    if scores.any >= thresholds.possible:
+        about = WRITER if scores.writer >= scores.colleague else COLLEAGUE
+        return SafetyAssessment(POSSIBLE, about, by_rules=False, by_model=True)
+    return SafetyAssessment(NO_RISK, None, by_rules=False, by_model=False)

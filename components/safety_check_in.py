@@ -1,0 +1,107 @@
+"""The safety check-in: a possible risk gets the normal answer, then a direct, kind question.
+
+The safety net (components/safety_net.py) marks a message whose risk is possible but not clear.
+The person still gets the answer Rasa's policies choose; then, before Rasa would listen again,
+Pause asks directly whether they are having thoughts of harming themselves (or, if the message
+was about someone else, whether they are worried that someone may), with the crisis numbers and
+buttons, in the same turn. Asking directly is what suicide-prevention training teaches; it does
+not raise risk.
+
+Rasa has no hook for "the end of a turn", so this is an adjustment of its message processor,
+applied by the launcher (components/adjustments.py): when the policies predict ``action_listen``
+and the latest message is marked, the check-in response is predicted instead, once per message.
+An answer to the check-in ("yes", "no", "not sure", "I'm OK") is never taken as the answer to
+a form's question: slots are not filled from it, so the form steps aside and the rules answer
+it (data/rules/safety.yml); the form then asks its question again.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+from rasa.core.actions.action import Action, action_for_name_or_text
+from rasa.core.channels.channel import OutputChannel
+from rasa.core.policies.policy import PolicyPrediction
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.nlp.grading import POSSIBLE
+from bot.nlp.risk import COLLEAGUE, WRITER
+
+SAFETY_NET_KEY = "safety_net"
+CHECK_IN_RESPONSES = {WRITER: "utter_safety_check_in", COLLEAGUE: "utter_safety_check_in_colleague"}
+POLICY_NAME = "SafetyCheckIn"
+# Intents that answer the check-in rather than a form's question.
+CHECK_IN_ANSWERS = frozenset({"affirm", "deny", "unsure", "safety_ok"})
+
+_original_predict = MessageProcessor.predict_next_with_tracker_if_should
+_original_extract_slots = MessageProcessor.run_action_extract_slots
+
+
+def answers_check_in(tracker: DialogueStateTracker) -> bool:
+    """True when the latest message answers a check-in given just before it."""
+    if tracker.latest_message is None or tracker.latest_message.intent.get("name") not in CHECK_IN_ANSWERS:
+        return False
+    seen_message = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_message:
+                return False
+            seen_message = True
+        elif seen_message and isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return event.action_name in CHECK_IN_RESPONSES.values()
+    return False
+
+
+def check_in_due(tracker: DialogueStateTracker) -> Optional[str]:
+    """The check-in response the latest message calls for, if it has not been given yet."""
+    report = (tracker.latest_message.parse_data or {}).get(SAFETY_NET_KEY) if tracker.latest_message else None
+    if not report or report.get("level") != POSSIBLE:
+        return None
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name in CHECK_IN_RESPONSES.values():
+            return None
+    return CHECK_IN_RESPONSES.get(report.get("about"), CHECK_IN_RESPONSES[WRITER])
+
+
+def predict_with_check_in(processor: MessageProcessor, tracker: DialogueStateTracker) -> Tuple[Action, PolicyPrediction]:
+    """Rasa's prediction, with the check-in put before listening when one is due."""
+    domain = processor.domain
+    if tracker.latest_action_name in CHECK_IN_RESPONSES.values():
+        # The check-in ends the turn: nothing the policies learnt follows it.
+        prediction = PolicyPrediction.for_action_name(domain, ACTION_LISTEN_NAME, POLICY_NAME)
+        return action_for_name_or_text(ACTION_LISTEN_NAME, domain, processor.action_endpoint), prediction
+    action, prediction = _original_predict(processor, tracker)
+    if action.name() != ACTION_LISTEN_NAME:
+        return action, prediction
+    check_in = check_in_due(tracker)
+    if check_in is None or check_in not in domain.action_names_or_texts:
+        return action, prediction
+    check_in_prediction = PolicyPrediction.for_action_name(domain, check_in, POLICY_NAME)
+    return action_for_name_or_text(check_in, domain, processor.action_endpoint), check_in_prediction
+
+
+async def extract_slots_unless_answering_check_in(
+    processor: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
+) -> DialogueStateTracker:
+    """Rasa's slot extraction, skipped for an answer to the check-in."""
+    if answers_check_in(tracker):
+        return tracker
+    return await _original_extract_slots(processor, output_channel, tracker)
+
+
+def install() -> None:
+    """Make Rasa's message processor give the check-in and keep its answers out of forms (idempotent)."""
+    MessageProcessor.predict_next_with_tracker_if_should = predict_with_check_in  # type: ignore[assignment]
+    MessageProcessor.run_action_extract_slots = extract_slots_unless_answering_check_in  # type: ignore[assignment]
+
+
+def installed(processor_class: Any = MessageProcessor) -> bool:
+    """True when the processor gives the check-in and keeps its answers out of forms."""
+    return (
+        processor_class.predict_next_with_tracker_if_should is predict_with_check_in
+        and processor_class.run_action_extract_slots is extract_slots_unless_answering_check_in
+    )

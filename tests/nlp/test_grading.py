@@ -1,0 +1,45 @@
+"""How the rules' signal and the risk model's scores combine into one graded assessment."""
+import pytest
+
+from bot.nlp.grading import CLEAR, NO_RISK, POSSIBLE, SafetyAssessment, Thresholds, grade
+from bot.nlp.risk import RiskScores
+from bot.nlp.safety import SafetySignal
+
+THRESHOLDS = Thresholds(possible=0.4, clear=0.9)
+QUIET = SafetySignal(crisis=False, colleague_at_risk=False, matches=())
+WRITER_RULE = SafetySignal(crisis=True, colleague_at_risk=False, matches=("writer:kill_self",))
+OTHER_RULE = SafetySignal(crisis=False, colleague_at_risk=True, matches=("other:suicidal",))
+BOTH_RULES = SafetySignal(crisis=True, colleague_at_risk=True, matches=("writer:kill_self", "other:suicidal"))
+
+
+@pytest.mark.parametrize(
+    "signal, writer, colleague, expected",
+    [
+        (QUIET, 0.0, 0.0, (NO_RISK, None, False, False)),
+        (QUIET, 0.2, 0.19, (NO_RISK, None, False, False)),
+        (QUIET, 0.2, 0.2, (POSSIBLE, "writer", False, True)),  # the two together reach "possible"
+        (QUIET, 0.1, 0.5, (POSSIBLE, "colleague", False, True)),
+        (QUIET, 0.89, 0.0, (POSSIBLE, "writer", False, True)),
+        (QUIET, 0.9, 0.0, (CLEAR, "writer", False, True)),
+        (QUIET, 0.0, 0.95, (CLEAR, "colleague", False, True)),
+        (WRITER_RULE, 0.0, 0.0, (CLEAR, "writer", True, False)),
+        (WRITER_RULE, 0.95, 0.0, (CLEAR, "writer", True, True)),
+        (OTHER_RULE, 0.0, 0.0, (CLEAR, "colleague", True, False)),
+        (OTHER_RULE, 0.95, 0.0, (CLEAR, "writer", False, True)),  # the writer's own risk comes first
+        (BOTH_RULES, 0.0, 0.0, (CLEAR, "writer", True, False)),
+    ],
+)
+def test_grading(signal: SafetySignal, writer: float, colleague: float, expected: tuple) -> None:
+    level, about, by_rules, by_model = expected
+    assert grade(signal, RiskScores(writer, colleague), THRESHOLDS) == SafetyAssessment(level, about, by_rules, by_model)
+
+
+def test_only_a_clear_risk_takes_over() -> None:
+    assert grade(WRITER_RULE, RiskScores(0, 0), THRESHOLDS).takes_over
+    assert not grade(QUIET, RiskScores(0.5, 0), THRESHOLDS).takes_over
+
+
+@pytest.mark.parametrize("possible, clear", [(0.0, 0.5), (0.6, 0.5), (0.5, 1.1)])
+def test_thresholds_must_be_in_order(possible: float, clear: float) -> None:
+    with pytest.raises(ValueError):
+        Thresholds(possible, clear)
