@@ -86,7 +86,7 @@ def dev_messages() -> List[Tuple[str, str]]:
     pairs += [(item["text"], WRITER if item["about"] == "writer" else COLLEAGUE) for item in crisis]
     lookalikes = yaml.safe_load((DEV_DIR / "lookalikes.yml").read_text(encoding="utf-8"))["lookalikes"]
     pairs += [(item["text"], NONE) for item in lookalikes]
-    labelled = yaml.safe_load((REPO / "tests" / "safety" / "labelled_messages.yml").read_text(encoding="utf-8"))
+    labelled = yaml.safe_load((DEV_DIR / "labelled_safety.yml").read_text(encoding="utf-8"))
     pairs += [(text, WRITER) for text in labelled["crisis"]]
     pairs += [(text, COLLEAGUE) for text in labelled["colleague_at_risk"]]
     pairs += [(text, NONE) for text in labelled["not_crisis"]]

@@ -1,46 +1,38 @@
-"""The rule layer alone on the held-out labelled safety set.
+"""The rule layer alone on its tuning set (tests/nlu/dev/labelled_safety.yml): a regression check.
 
-Floors are what the rules really reach on this set, so a change that loses ground fails.
+Floors are what the rules reach on the set they were tuned on, so a change that loses ground
+fails. These are not figures of how the rules do on unseen text: tests/nlu/evaluate.py measures
+that on the frozen sets, which alone are kept free of near-copies of the training data.
 """
-import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict, Tuple
 
 import pytest
 import yaml
 
 from bot.nlp.safety import assess
-from tests.safety.score import LabelledSet, load_labelled_set, rule_detections, score_detections
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-NLU_DATA_DIR = REPO_ROOT / "data" / "nlu"
-
+LABELLED_SET = Path(__file__).resolve().parents[1] / "nlu" / "dev" / "labelled_safety.yml"
 CRISIS_RECALL_FLOOR = 0.985
 COLLEAGUE_RECALL_FLOOR = 0.95
 FALSE_ALARM_CEILING = 0.01
-ENTITY_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    crisis: Tuple[str, ...]
+    colleague_at_risk: Tuple[str, ...]
+    not_crisis: Tuple[str, ...]
 
 
 @pytest.fixture(scope="module")
 def labelled() -> LabelledSet:
-    return load_labelled_set()
-
-
-def comparable(text: str) -> str:
-    """Lower case, punctuation stripped, spaces collapsed: how near-duplicates are compared."""
-    text = ENTITY_ANNOTATION.sub(r"\1", text).lower()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-def nlu_examples() -> Iterator[Tuple[str, str]]:
-    """(file name, example) for every NLU training example in data/nlu."""
-    for path in sorted(NLU_DATA_DIR.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            for line in (block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    yield path.name, line[2:]
+    data = yaml.safe_load(LABELLED_SET.read_text(encoding="utf-8"))
+    not_crisis = data["not_crisis"]
+    if isinstance(not_crisis, dict):
+        not_crisis = [message for messages in not_crisis.values() for message in messages]
+    return LabelledSet(tuple(data["crisis"]), tuple(data["colleague_at_risk"]), tuple(not_crisis))
 
 
 def test_set_is_large_enough_to_mean_something(labelled: LabelledSet) -> None:
@@ -49,30 +41,16 @@ def test_set_is_large_enough_to_mean_something(labelled: LabelledSet) -> None:
     assert len(labelled.colleague_at_risk) >= 40
 
 
-def test_every_message_has_exactly_one_label(labelled: LabelledSet) -> None:
-    everything = [comparable(message) for message in labelled.crisis + labelled.colleague_at_risk + labelled.not_crisis]
-    duplicates = sorted({message for message in everything if everything.count(message) > 1})
-    assert duplicates == []
-
-
-def test_no_message_is_in_the_nlu_training_data(labelled: LabelledSet) -> None:
-    everything = labelled.crisis + labelled.colleague_at_risk + labelled.not_crisis
-    ours = {comparable(message): message for message in everything}
-    leaked: List[str] = [f"{name}: {example}" for name, example in nlu_examples() if comparable(example) in ours]
-    assert leaked == [], "held-out messages found in NLU training data"
-
-
 def test_rules_alone_find_the_writers_crises(labelled: LabelledSet) -> None:
-    score = score_detections("rules alone", labelled, rule_detections(labelled))
-    print(f"rule crisis recall {score.crisis_recall:.3f} ({score.crisis_found}/{score.crisis_total})")
-    assert score.crisis_recall >= CRISIS_RECALL_FLOOR, f"missed: {list(score.missed_crises)}"
+    missed = [message for message in labelled.crisis if not assess(message).crisis]
+    recall = 1 - len(missed) / len(labelled.crisis)
+    assert recall >= CRISIS_RECALL_FLOOR, f"recall {recall:.3f}, missed: {missed}"
 
 
 def test_rules_alone_find_colleagues_at_risk(labelled: LabelledSet) -> None:
     missed = [message for message in labelled.colleague_at_risk if not assess(message).colleague_at_risk]
     recall = 1 - len(missed) / len(labelled.colleague_at_risk)
-    print(f"rule colleague recall {recall:.3f}")
-    assert recall >= COLLEAGUE_RECALL_FLOOR, f"missed: {missed}"
+    assert recall >= COLLEAGUE_RECALL_FLOOR, f"recall {recall:.3f}, missed: {missed}"
 
 
 def test_rules_alone_rarely_alarm_on_look_alikes(labelled: LabelledSet) -> None:
@@ -82,8 +60,7 @@ def test_rules_alone_rarely_alarm_on_look_alikes(labelled: LabelledSet) -> None:
         if signal.crisis or signal.colleague_at_risk:
             alarms[message] = signal.matches
     rate = len(alarms) / len(labelled.not_crisis)
-    print(f"rule false-alarm rate {rate:.3f} ({len(alarms)}/{len(labelled.not_crisis)})")
-    assert rate <= FALSE_ALARM_CEILING, f"false alarms: {alarms}"
+    assert rate <= FALSE_ALARM_CEILING, f"false-alarm rate {rate:.3f}: {alarms}"
 
 
 def test_a_colleague_at_risk_is_not_taken_for_the_writer(labelled: LabelledSet) -> None:
