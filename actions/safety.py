@@ -82,7 +82,8 @@ def pause_reflection(tracker: Tracker) -> List[EventType]:
 
 
 class ActionCrisisSupport(Action):
-    """Crisis numbers and the organisation's own contacts, in this very turn."""
+    """After the crisis numbers (utter_crisis, given by Rasa itself so that they never depend on
+    this server): the organisation's own contacts, and a pause of whatever was in progress."""
 
     def name(self) -> Text:
         return CRISIS_ACTION
@@ -90,14 +91,14 @@ class ActionCrisisSupport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_crisis")
         send_contacts(dispatcher, "crisis", local_only=True)
         dispatcher.utter_message(response="utter_crisis_next")
         return pause_reflection(tracker)
 
 
 class ActionColleagueAtRisk(Action):
-    """How to act now when a manager fears a colleague may harm themselves."""
+    """After how to act now (utter_colleague_at_risk, given by Rasa itself): the organisation's
+    contacts for a colleague at risk, and a pause of whatever was in progress."""
 
     def name(self) -> Text:
         return COLLEAGUE_ACTION
@@ -105,7 +106,6 @@ class ActionColleagueAtRisk(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_colleague_at_risk")
         send_contacts(dispatcher, "colleague_at_risk", local_only=True)
         events = pause_reflection(tracker)
         paused = SlotSet("reflection_paused", True) in events

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Callable, List, Tuple
 
-from components import action_results, safety_check_in
+from components import action_results, safety_dialogue
 
 Adjustment = Callable[[], None]
 
 ADJUSTMENTS: Tuple[Adjustment, ...] = (
     action_results.install,  # check action server replies with a validator built once
-    safety_check_in.install,  # a possible risk gets a direct, kind question after the normal answer
+    safety_dialogue.install,  # crisis help first, from Rasa itself; a check-in after a possible risk
 )
 
 _applied: List[str] = []

@@ -7,7 +7,7 @@ Placed after the intent classifier and the input guard, before the FallbackClass
   unreadable-input mark can hide it;
 - a possible risk keeps the intent the classifier chose, and marks the message so that the
   normal answer is followed by a direct, kind check-in in the same turn
-  (``components/safety_check_in.py``);
+  (``components/safety_dialogue.py``);
 - otherwise the classifier's own guess of a safety intent is not acted on: the dedicated risk
   model, not one class among many, decides. The next intent it ranked is used instead, and the
   FallbackClassifier after this component judges its confidence as usual.

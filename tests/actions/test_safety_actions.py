@@ -44,7 +44,8 @@ async def test_crisis_mid_reflection_answers_first_and_pauses_it():
     dispatcher = CollectingDispatcher()
     events = await ActionCrisisSupport().run(dispatcher, tracker(loop="reflection_form"), DOMAIN)
     sent = names(dispatcher)
-    assert sent[0] == "utter_crisis" and sent[-1] == "utter_crisis_next"
+    # utter_crisis comes from Rasa before this action (data/rules/safety.yml), never from here.
+    assert "utter_crisis" not in sent and sent[-1] == "utter_crisis_next"
     assert events == [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("reflection_paused", True),
                       SlotSet("safety_return", None), SlotSet("safety_return_concern", None), *NOTHING_IN_PROGRESS]
     crisis = DOMAIN["responses"]["utter_crisis"][0]["text"]
@@ -129,7 +130,7 @@ async def test_a_colleague_reply_with_nothing_paused_does_not_say_it_paused_anyt
 async def test_colleague_at_risk_says_how_to_act_now():
     dispatcher = CollectingDispatcher()
     events = await ActionColleagueAtRisk().run(dispatcher, tracker(loop="reflection_form"), DOMAIN)
-    assert names(dispatcher)[0] == "utter_colleague_at_risk"
+    assert "utter_colleague_at_risk" not in names(dispatcher)
     text = DOMAIN["responses"]["utter_colleague_at_risk"][0]["text"]
     for phrase in ("do not leave them alone", "999", "111", "occupational health", "pause any formal step"):
         assert phrase in text

@@ -66,3 +66,32 @@ def test_an_action_server_outage_gets_an_apology_and_the_reflection_resumes(tmp_
         assert back.responses[-1] == "utter_ask_urgent_screen", back.responses
         carry_on = conversation.say('/inform{"urgent_screen": "none"}')
         assert carry_on.responses[-1].startswith("utter_ask_"), carry_on.responses
+
+
+CRISIS = RESPONSES["utter_crisis"][0]["text"]
+COLLEAGUE = RESPONSES["utter_colleague_at_risk"][0]["text"]
+FALLBACK = RESPONSES["utter_default"][0]["text"]
+
+
+def test_crisis_help_never_depends_on_the_action_server(tmp_path):
+    """A crisis while the action server cannot be reached still gets the crisis numbers in that turn.
+
+    Under overload a call to the action server can be dropped; Rasa then carries on without the
+    action's messages. Crisis help therefore comes from Rasa itself first, and the action server
+    only adds the organisation's contacts and pauses what is in progress.
+    """
+    with running_pause(tmp_path) as servers:
+        in_reflection = Conversation(servers, f"outage-crisis-{uuid.uuid4().hex}")
+        assert in_reflection.say("/raise_concern").responses[-1] == "utter_ask_concern_type"
+        stop_actions(servers)
+        reply = in_reflection.say("honestly i cant do this anymore, i want to end it all")
+        assert reply.messages[0]["text"] == CRISIS, reply.messages
+        assert "116 123" in reply.text and FALLBACK not in reply.text
+
+        first = Conversation(servers, f"outage-first-{uuid.uuid4().hex}")
+        reply = first.say("i want to kill myself")
+        assert reply.messages[0]["text"] == CRISIS and FALLBACK not in reply.text
+
+        colleague = Conversation(servers, f"outage-colleague-{uuid.uuid4().hex}")
+        reply = colleague.say("my colleague told me she wants to end her life")
+        assert reply.messages[0]["text"] == COLLEAGUE and FALLBACK not in reply.text

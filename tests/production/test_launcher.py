@@ -71,7 +71,7 @@ def test_a_server_started_through_the_launcher_has_every_adjustment(tmp_path: Pa
         report = requests.get(f"{pause.rasa_url}/webhooks/adjustments/", timeout=30).json()
         assert report["applied"] == [adjustments.adjustment_name(a) for a in adjustments.ADJUSTMENTS]
         assert report["action_result_check"] == "components.action_results.validate_action_result"
-        assert report["safety_check_in"] is True
+        assert report["safety_dialogue"] is True
         # Form turns, whose replies from the action server pass through the kept validator.
         conversation = Conversation(pause, "launcher")
         conversation.say("/raise_concern")

@@ -10,7 +10,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from components import safety_check_in
+from components import safety_dialogue
 from components.adjustments import applied_adjustments
 
 
@@ -34,7 +34,7 @@ class AdjustmentProbeInput(InputChannel):
                 {
                     "applied": applied_adjustments(),
                     "action_result_check": dotted_name(RemoteAction._validate_action_result),
-                    "safety_check_in": safety_check_in.installed(),
+                    "safety_dialogue": safety_dialogue.installed(),
                 }
             )
 

@@ -1,18 +1,26 @@
-"""The safety check-in: a possible risk gets the normal answer, then a direct, kind question.
+"""Pause's safety in the dialogue, applied to Rasa's message processor by the launcher.
 
-The safety net (components/safety_net.py) marks a message whose risk is possible but not clear.
-The person still gets the answer Rasa's policies choose; then, before Rasa would listen again,
-Pause asks directly whether they are having thoughts of harming themselves (or, if the message
-was about someone else, whether they are worried that someone may), with the crisis numbers and
-buttons, in the same turn. Asking directly is what suicide-prevention training teaches; it does
-not raise risk.
+Two things Rasa's policies cannot promise on their own:
 
-Rasa has no hook for "the end of a turn", so this is an adjustment of its message processor,
-applied by the launcher (components/adjustments.py): when the policies predict ``action_listen``
-and the latest message is marked, the check-in response is predicted instead, once per message.
-An answer to the check-in ("yes", "no", "not sure", "I'm OK") is never taken as the answer to
-a form's question: slots are not filled from it, so the form steps aside and the rules answer
-it (data/rules/safety.yml); the form then asks its question again.
+1. **Crisis help first, from Rasa itself.** When a message is a crisis (or a colleague at risk),
+   the first action of the turn is the crisis reply (``utter_crisis`` or
+   ``utter_colleague_at_risk``), before a form that is waiting for an answer runs. A form's turn
+   calls the action server; had it come first, a dropped or failed call under load would have
+   ended the turn without the crisis numbers. The rules (data/rules/safety.yml) then add the
+   organisation's contacts and pause what was in progress.
+
+2. **The check-in after a possible risk.** The safety net (components/safety_net.py) marks a
+   message whose risk is possible but not clear. The person still gets the answer Rasa's
+   policies choose; then, before Rasa would listen again, Pause asks directly whether they are
+   having thoughts of harming themselves (or, if the message was about someone else, whether
+   they are worried that someone may), with the crisis numbers and buttons, in the same turn.
+   Asking directly is what suicide-prevention training teaches; it does not raise risk. An
+   answer to the check-in ("yes", "no", "not sure", "I'm OK") is never taken as the answer to a
+   form's question: slots are not filled from it, so the form steps aside and the rules answer
+   it; the form then asks its question again.
+
+Rasa has no hooks for "the start" or "the end of a turn", so both are adjustments of its message
+processor, listed in components/adjustments.py.
 """
 from __future__ import annotations
 
@@ -31,7 +39,9 @@ from bot.nlp.risk import COLLEAGUE, WRITER
 
 SAFETY_NET_KEY = "safety_net"
 CHECK_IN_RESPONSES = {WRITER: "utter_safety_check_in", COLLEAGUE: "utter_safety_check_in_colleague"}
-POLICY_NAME = "SafetyCheckIn"
+# The reply each safety intent gets first, from Rasa itself.
+SAFETY_REPLIES = {"crisis": "utter_crisis", "colleague_at_risk": "utter_colleague_at_risk"}
+POLICY_NAME = "PauseSafety"
 # Intents that answer the check-in rather than a form's question.
 CHECK_IN_ANSWERS = frozenset({"affirm", "deny", "unsure", "safety_ok"})
 
@@ -67,21 +77,35 @@ def check_in_due(tracker: DialogueStateTracker) -> Optional[str]:
     return CHECK_IN_RESPONSES.get(report.get("about"), CHECK_IN_RESPONSES[WRITER])
 
 
-def predict_with_check_in(processor: MessageProcessor, tracker: DialogueStateTracker) -> Tuple[Action, PolicyPrediction]:
-    """Rasa's prediction, with the check-in put before listening when one is due."""
+def safety_reply_due(tracker: DialogueStateTracker) -> Optional[str]:
+    """The crisis reply that must open this turn, if the latest message is a safety intent."""
+    if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
+        return None
+    return SAFETY_REPLIES.get(tracker.latest_message.intent.get("name"))
+
+
+def _predicted(processor: MessageProcessor, name: str) -> Tuple[Action, PolicyPrediction]:
     domain = processor.domain
+    prediction = PolicyPrediction.for_action_name(domain, name, POLICY_NAME)
+    return action_for_name_or_text(name, domain, processor.action_endpoint), prediction
+
+
+def predict_with_safety(processor: MessageProcessor, tracker: DialogueStateTracker) -> Tuple[Action, PolicyPrediction]:
+    """Rasa's prediction, with crisis help first and the check-in before listening when due."""
+    domain = processor.domain
+    reply = safety_reply_due(tracker)
+    if reply is not None and reply in domain.action_names_or_texts:
+        return _predicted(processor, reply)
     if tracker.latest_action_name in CHECK_IN_RESPONSES.values():
         # The check-in ends the turn: nothing the policies learnt follows it.
-        prediction = PolicyPrediction.for_action_name(domain, ACTION_LISTEN_NAME, POLICY_NAME)
-        return action_for_name_or_text(ACTION_LISTEN_NAME, domain, processor.action_endpoint), prediction
+        return _predicted(processor, ACTION_LISTEN_NAME)
     action, prediction = _original_predict(processor, tracker)
     if action.name() != ACTION_LISTEN_NAME:
         return action, prediction
     check_in = check_in_due(tracker)
     if check_in is None or check_in not in domain.action_names_or_texts:
         return action, prediction
-    check_in_prediction = PolicyPrediction.for_action_name(domain, check_in, POLICY_NAME)
-    return action_for_name_or_text(check_in, domain, processor.action_endpoint), check_in_prediction
+    return _predicted(processor, check_in)
 
 
 async def extract_slots_unless_answering_check_in(
@@ -94,14 +118,14 @@ async def extract_slots_unless_answering_check_in(
 
 
 def install() -> None:
-    """Make Rasa's message processor give the check-in and keep its answers out of forms (idempotent)."""
-    MessageProcessor.predict_next_with_tracker_if_should = predict_with_check_in  # type: ignore[assignment]
+    """Make Rasa's message processor give crisis help first and the check-in (idempotent)."""
+    MessageProcessor.predict_next_with_tracker_if_should = predict_with_safety  # type: ignore[assignment]
     MessageProcessor.run_action_extract_slots = extract_slots_unless_answering_check_in  # type: ignore[assignment]
 
 
 def installed(processor_class: Any = MessageProcessor) -> bool:
-    """True when the processor gives the check-in and keeps its answers out of forms."""
+    """True when the processor gives crisis help first, the check-in, and keeps its answers out of forms."""
     return (
-        processor_class.predict_next_with_tracker_if_should is predict_with_check_in
+        processor_class.predict_next_with_tracker_if_should is predict_with_safety
         and processor_class.run_action_extract_slots is extract_slots_unless_answering_check_in
     )

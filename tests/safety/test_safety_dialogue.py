@@ -1,6 +1,6 @@
-"""The check-in after a possible risk: when it is due, what the processor predicts, and that an
-answer to it never fills a form's slot. Conversations through a real server are in
-tests/conversations/safety.yml."""
+"""Safety in the dialogue: crisis help opens the turn, before any form; the check-in after a
+possible risk comes when it is due, and an answer to it never fills a form's slot. Conversations
+through a real server are in tests/conversations/safety.yml and tests/channels/test_rest_outage.py."""
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -12,13 +12,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from components import safety_check_in
-from components.safety_check_in import (
+from components import safety_dialogue
+from components.safety_dialogue import (
     CHECK_IN_RESPONSES,
+    SAFETY_REPLIES,
     answers_check_in,
     check_in_due,
     extract_slots_unless_answering_check_in,
-    predict_with_check_in,
+    predict_with_safety,
 )
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
@@ -36,7 +37,7 @@ def tracker(*events: Any) -> DialogueStateTracker:
 
 
 class Processor:
-    """What predict_with_check_in needs of Rasa's processor: its domain and action endpoint."""
+    """What predict_with_safety needs of Rasa's processor: its domain and action endpoint."""
 
     domain = DOMAIN
     action_endpoint = None
@@ -52,7 +53,7 @@ def policies_say(monkeypatch: pytest.MonkeyPatch):
 
             return action_for_name_or_text(name, DOMAIN, None), PolicyPrediction.for_action_name(DOMAIN, name, "RulePolicy")
 
-        monkeypatch.setattr(safety_check_in, "_original_predict", original)
+        monkeypatch.setattr(safety_dialogue, "_original_predict", original)
 
     return predict
 
@@ -77,27 +78,27 @@ def test_the_check_in_is_given_once_per_message() -> None:
 def test_the_check_in_comes_instead_of_listening_after_the_normal_answer(policies_say) -> None:
     policies_say(ACTION_LISTEN_NAME)
     state = tracker(said("i feel heavy", "staff_support", "possible"), ActionExecuted("action_staff_support"))
-    action, prediction = predict_with_check_in(Processor(), state)
+    action, prediction = predict_with_safety(Processor(), state)
     assert action.name() == "utter_safety_check_in"
-    assert prediction.policy_name == safety_check_in.POLICY_NAME
+    assert prediction.policy_name == safety_dialogue.POLICY_NAME
 
 
 def test_the_normal_answer_comes_first(policies_say) -> None:
     policies_say("action_staff_support")
-    action, _ = predict_with_check_in(Processor(), tracker(said("i feel heavy", "staff_support", "possible")))
+    action, _ = predict_with_safety(Processor(), tracker(said("i feel heavy", "staff_support", "possible")))
     assert action.name() == "action_staff_support"
 
 
 def test_the_check_in_ends_the_turn(policies_say) -> None:
     policies_say("action_pause_fallback")
     state = tracker(said("i feel heavy", "staff_support", "possible"), ActionExecuted("utter_safety_check_in"))
-    action, _ = predict_with_check_in(Processor(), state)
+    action, _ = predict_with_safety(Processor(), state)
     assert action.name() == ACTION_LISTEN_NAME
 
 
 def test_without_a_possible_risk_the_policies_decide(policies_say) -> None:
     policies_say(ACTION_LISTEN_NAME)
-    action, prediction = predict_with_check_in(Processor(), tracker(said("hello", "greet", "none"), ActionExecuted("utter_greet")))
+    action, prediction = predict_with_safety(Processor(), tracker(said("hello", "greet", "none"), ActionExecuted("utter_greet")))
     assert action.name() == ACTION_LISTEN_NAME and prediction.policy_name == "RulePolicy"
 
 
@@ -125,7 +126,7 @@ async def test_an_answer_to_the_check_in_fills_no_slot(monkeypatch: pytest.Monke
         calls.append(state.latest_message.text)
         return state
 
-    monkeypatch.setattr(safety_check_in, "_original_extract_slots", rasas_extraction)
+    monkeypatch.setattr(safety_dialogue, "_original_extract_slots", rasas_extraction)
     answered = tracker(said("i feel heavy", "staff_support", "possible"), ActionExecuted("utter_safety_check_in"),
                        ActionExecuted(ACTION_LISTEN_NAME), said("no", "deny"))
     assert await extract_slots_unless_answering_check_in(Processor(), None, answered) is answered
@@ -136,12 +137,12 @@ async def test_an_answer_to_the_check_in_fills_no_slot(monkeypatch: pytest.Monke
 
 
 def test_install_is_idempotent_and_detectable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(MessageProcessor, "predict_next_with_tracker_if_should", safety_check_in._original_predict)
-    monkeypatch.setattr(MessageProcessor, "run_action_extract_slots", safety_check_in._original_extract_slots)
-    assert not safety_check_in.installed()
-    safety_check_in.install()
-    safety_check_in.install()
-    assert safety_check_in.installed()
+    monkeypatch.setattr(MessageProcessor, "predict_next_with_tracker_if_should", safety_dialogue._original_predict)
+    monkeypatch.setattr(MessageProcessor, "run_action_extract_slots", safety_dialogue._original_extract_slots)
+    assert not safety_dialogue.installed()
+    safety_dialogue.install()
+    safety_dialogue.install()
+    assert safety_dialogue.installed()
 
 
 def test_every_check_in_response_offers_the_numbers_and_three_answers() -> None:
@@ -155,3 +156,18 @@ def test_every_check_in_response_offers_the_numbers_and_three_answers() -> None:
 def test_bot_uttered_is_not_mistaken_for_an_action() -> None:
     state = tracker(said("i feel heavy", "staff_support", "possible"), BotUttered("hi"), ActionExecuted("utter_greet"))
     assert check_in_due(state) == "utter_safety_check_in"
+
+
+@pytest.mark.parametrize("intent, reply", list(SAFETY_REPLIES.items()))
+def test_crisis_help_opens_the_turn_before_any_form_or_policy(policies_say, intent: str, reply: str) -> None:
+    policies_say("reflection_form")
+    state = tracker(ActionExecuted("utter_ask_pattern"), ActionExecuted(ACTION_LISTEN_NAME), said("i cant go on", intent))
+    action, prediction = predict_with_safety(Processor(), state)
+    assert action.name() == reply and prediction.policy_name == safety_dialogue.POLICY_NAME
+
+
+def test_after_the_crisis_reply_the_policies_carry_on(policies_say) -> None:
+    policies_say("action_crisis_support")
+    state = tracker(said("i cant go on", "crisis"), ActionExecuted("utter_crisis"))
+    action, _ = predict_with_safety(Processor(), state)
+    assert action.name() == "action_crisis_support"
