@@ -318,6 +318,7 @@ class CompiledRules:
         self.attaching_prepositions = lists["attaching_prepositions"]
         self.noun_modifiers = lists["noun_modifiers"]
         self.subject_pronouns = norm.words(["i", "we"])
+        self.indefinite_articles = norm.words(["a", "an", "some"])
         self.relative_words = norm.words(sorted(RELATIVE_WORDS))
         self.story_words = lists["story_words"]
         self.clause_fillers = lists["clause_fillers"]
@@ -439,26 +440,44 @@ class _Resolver:
         nearest before that): when both a patient and a member of staff were named, whom it
         means is unclear and the rules leave it to the risk model.
         """
-        token = self.doc[index]
-        own = self._kind_of(token)
+        own = self._reading_at(self.doc[index])
         if own is not None:
-            return self._reading_of(own)
+            return own
         sentence_start, _ = _sentence_bounds(self.doc, index, index)
-        in_sentence = [kind for kind in map(self._kind_of, self.doc[sentence_start:index]) if kind]
-        readings = {self._reading_of(kind) for kind in in_sentence}
-        if PATIENT in readings and OTHER in readings:
+        in_sentence = [reading for reading in map(self._reading_at, self.doc[sentence_start:index]) if reading]
+        if PATIENT in in_sentence and OTHER in in_sentence:
             return NONE
         if in_sentence:
-            return self._reading_of(in_sentence[-1])
-        earlier = [kind for kind in map(self._kind_of, self.doc[:sentence_start]) if kind]
+            return in_sentence[-1]
+        earlier = [reading for reading in map(self._reading_at, self.doc[:sentence_start]) if reading]
         if earlier:
-            return self._reading_of(earlier[-1])
+            return earlier[-1]
         return PATIENT if self.about_patients else OTHER
 
-    def _reading_of(self, kind: str) -> str:
+    def _reading_at(self, token: Token) -> Optional[str]:
+        """Patient or other, for a word naming someone else; None for any other word."""
+        kind = self._kind_of(token)
         if kind == GENERIC:
-            return PATIENT if self.about_patients else OTHER
+            return PATIENT if self.about_patients or self._introduced_as_a_stranger(token) else OTHER
+        if kind is None:
+            return None
         return PATIENT if kind == PATIENT else OTHER
+
+    def _introduced_as_a_stranger(self, token: Token) -> bool:
+        """ "a man", "an older woman": someone the writer does not know, so not a colleague,
+        unless placed among the writer's own people ("a woman in my team")."""
+        following = [self.doc[index].norm_ for index in range(token.i + 1, min(len(self.doc), token.i + 3))]
+        if len(following) == 2 and following[0] in self.compiled.attaching_prepositions and (
+            following[1] in self.compiled.writer_possessives or following[1] == "our"
+        ):
+            return False
+        for index in range(token.i - 1, max(-1, token.i - 3), -1):
+            norm = self.doc[index].norm_
+            if norm in self.compiled.writer_possessives or norm in ("our", "one"):
+                return False
+            if norm in self.compiled.indefinite_articles:
+                return True
+        return False
 
     def _settle(self, person: str, index: int) -> str:
         return self._patient_or_other(index) if person == OTHER else person

@@ -300,3 +300,19 @@ def test_a_colleague_is_still_a_colleague_in_a_message_about_patients() -> None:
     text = "a patient complained about my band 5 last week. since then she keeps saying she wants to die"
     assert assess(text).colleague_at_risk
     assert assess("one of my nurses looked after a patient who died and now she says she wants to die too").colleague_at_risk is False
+
+
+@pytest.mark.parametrize("text", [
+    "a man who'd taken an overdose was kept waiting in the ambulance queue",
+    "an older woman on the ward told staff she'd had enough of life",
+])
+def test_someone_introduced_as_a_stranger_is_not_a_colleague(text: str) -> None:
+    assert not assess(text).colleague_at_risk
+
+
+def test_a_stranger_placed_in_the_writers_team_is_a_colleague() -> None:
+    assert assess("a woman in my team said she wants to kill herself").colleague_at_risk
+
+
+def test_a_screening_question_about_suicidal_thoughts_is_not_a_risk() -> None:
+    assert assess("the nurse asked him about suicidal thoughts at triage") == SafetySignal(False, False, ())
