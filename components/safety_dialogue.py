@@ -24,14 +24,14 @@ processor, listed in components/adjustments.py.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from rasa.core.actions.action import Action, action_for_name_or_text
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlp.grading import POSSIBLE
@@ -39,19 +39,33 @@ from bot.nlp.risk import COLLEAGUE, WRITER
 
 SAFETY_NET_KEY = "safety_net"
 CHECK_IN_RESPONSES = {WRITER: "utter_safety_check_in", COLLEAGUE: "utter_safety_check_in_colleague"}
-# The reply each safety intent gets first, from Rasa itself.
-SAFETY_REPLIES = {"crisis": "utter_crisis", "colleague_at_risk": "utter_colleague_at_risk"}
+# What each safety intent gets first, in order: the reply from Rasa itself, then the action
+# that adds contacts and pauses what was in progress.
+SAFETY_REPLIES = {
+    "crisis": ("utter_crisis", "action_crisis_support"),
+    "colleague_at_risk": ("utter_colleague_at_risk", "action_colleague_at_risk"),
+}
+# An answer a form accepted, this short, asks no check-in on a merely possible risk: short
+# answers to the reflection's questions share words with crises far more often than they are one.
+SHORT_ANSWER_WORDS = 8
 POLICY_NAME = "PauseSafety"
-# Intents that answer the check-in rather than a form's question.
+# Intents that answer the check-in rather than a form's question, and the most words a bare
+# "yes", "no" or "not sure" has.
 CHECK_IN_ANSWERS = frozenset({"affirm", "deny", "unsure", "safety_ok"})
+BARE_ANSWER_WORDS = 4
 
 _original_predict = MessageProcessor.predict_next_with_tracker_if_should
 _original_extract_slots = MessageProcessor.run_action_extract_slots
 
 
 def answers_check_in(tracker: DialogueStateTracker) -> bool:
-    """True when the latest message answers a check-in given just before it."""
-    if tracker.latest_message is None or tracker.latest_message.intent.get("name") not in CHECK_IN_ANSWERS:
+    """True when the latest message answers a check-in given just before it: "I'm OK", or a bare
+    "yes", "no" or "not sure". A longer answer ("yes, he missed that training") answers the
+    question the form asked, which the check-in followed."""
+    message = tracker.latest_message
+    if message is None or message.intent.get("name") not in CHECK_IN_ANSWERS:
+        return False
+    if message.intent.get("name") != "safety_ok" and len((message.text or "").split()) > BARE_ANSWER_WORDS:
         return False
     seen_message = False
     for event in reversed(tracker.events):
@@ -69,19 +83,61 @@ def check_in_due(tracker: DialogueStateTracker) -> Optional[str]:
     report = (tracker.latest_message.parse_data or {}).get(SAFETY_NET_KEY) if tracker.latest_message else None
     if not report or report.get("level") != POSSIBLE:
         return None
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, ActionExecuted) and event.action_name in CHECK_IN_RESPONSES.values():
-            return None
+    if any(name in CHECK_IN_RESPONSES.values() for name in _actions_since_message(tracker)):
+        return None
+    if _short_accepted_answer(tracker):
+        return None
     return CHECK_IN_RESPONSES.get(report.get("about"), CHECK_IN_RESPONSES[WRITER])
 
 
+def _short_accepted_answer(tracker: DialogueStateTracker) -> bool:
+    """True when the latest message was short, a form was waiting for it, and it filled a slot."""
+    if len((tracker.latest_message.text or "").split()) >= SHORT_ANSWER_WORDS:
+        return False
+    filled = False
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if isinstance(event, UserUttered):
+            return filled and _form_active_before(events[:index])
+        if isinstance(event, SlotSet) and event.key != REQUESTED_SLOT and event.value is not None:
+            filled = True
+    return False
+
+
+def _form_active_before(events: List[Any]) -> bool:
+    """True when a form was active at the end of these events."""
+    for event in reversed(events):
+        if isinstance(event, ActiveLoop):
+            return event.name is not None
+    return False
+
+
+def _actions_since_message(tracker: DialogueStateTracker) -> List[str]:
+    """The actions run since the latest user message, in order."""
+    actions: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted):
+            actions.append(event.action_name)
+    return list(reversed(actions))
+
+
 def safety_reply_due(tracker: DialogueStateTracker) -> Optional[str]:
-    """The crisis reply that must open this turn, if the latest message is a safety intent."""
-    if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
+    """The next step of the safety reply that must open this turn, if the latest message is a
+    safety intent: the reply first, then its action, before anything a form would do."""
+    if tracker.latest_message is None:
         return None
-    return SAFETY_REPLIES.get(tracker.latest_message.intent.get("name"))
+    steps = SAFETY_REPLIES.get(tracker.latest_message.intent.get("name"))
+    if steps is None:
+        return None
+    done = [name for name in _actions_since_message(tracker) if name != ACTION_LISTEN_NAME]
+    if done == [] and tracker.latest_action_name == ACTION_LISTEN_NAME:
+        return steps[0]
+    if done == [steps[0]]:
+        return steps[1]
+    return None
 
 
 def _predicted(processor: MessageProcessor, name: str) -> Tuple[Action, PolicyPrediction]:

@@ -65,6 +65,7 @@ RISK_DATA_KEY = "risk_data"
 POSSIBLE_KEY = "possible_threshold"
 CLEAR_KEY = "clear_threshold"
 REGULARISATION_KEY = "regularisation"
+SECONDED_KEY = "seconded_by_classifier"
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
             POSSIBLE_KEY: 0.5,
             CLEAR_KEY: 0.9,
             REGULARISATION_KEY: RiskModel.DEFAULT_REGULARISATION,
+            # The risk model takes over on its own only when the intent classifier also gives
+            # the safety intents at least this much confidence; otherwise it asks the check-in.
+            SECONDED_KEY: 0.1,
         }
 
     @classmethod
@@ -167,14 +171,26 @@ class SafetyNet(GraphComponent, IntentClassifier):
         source = doc if isinstance(doc, Doc) else text
         signal = assess(source)
         scores = self.model.score(source) if self.model is not None else RiskScores(0.0, 0.0)
-        assessment = grade(signal, scores, self.thresholds)
         model_intent, model_ranking = _classifier_prediction(message)
+        seconded = _safety_confidence(model_ranking) >= float(self.component_config[SECONDED_KEY])
+        assessment = grade(signal, scores, self.thresholds, words=_word_count(source), seconded=seconded)
         if assessment.level == CLEAR:
             _set_certain_intent(message, INTENT_OF[assessment.about])
             logger.debug(f"Safety net: clear risk about the {assessment.about} (rules: {list(signal.matches)}).")
         elif (model_intent or {}).get(INTENT_NAME_KEY) in SAFETY_INTENTS:
             _set_next_intent(message, model_ranking)
         message.set(SAFETY_NET_KEY, _report(assessment, signal, scores, model_intent, model_ranking), add_to_output=True)
+
+
+def _safety_confidence(ranking: List[Dict[Text, Any]]) -> float:
+    """How much the intent classifier itself believes the message is a crisis or colleague at risk."""
+    return sum(float(entry.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for entry in ranking if entry.get(INTENT_NAME_KEY) in SAFETY_INTENTS)
+
+
+def _word_count(text_or_doc: Any) -> int:
+    if isinstance(text_or_doc, Doc):
+        return sum(1 for token in text_or_doc if token.is_alpha)
+    return len([word for word in str(text_or_doc).split() if any(ch.isalpha() for ch in word)])
 
 
 def _risk_data_dir(config: Dict[str, Any]) -> Path:

@@ -11,9 +11,13 @@ For each threshold it prints, with the rules alongside as they run in Pause:
 - recall: crisis and colleague messages that get crisis numbers (rules, or model >= possible);
 - takeover: look-alikes that get the full crisis reply (rules, or model >= clear);
 - prompt: look-alikes that get any crisis prompt (rules, or model >= possible).
-It then proposes the thresholds: ``possible`` as high as it can be while dev recall stays whole
-and out-of-fold recall at least 0.995, and ``clear`` as low as it can be while look-alike
-takeovers stay at most 1% on both halves of the split.
+It then proposes the thresholds:
+- ``possible``: the highest threshold at which dev recall (rules and model, as in Pause) is still
+  whole, lowered by a margin of 0.15 for phrasing the dev set does not hold, and no lower than
+  needed: unseen crises must all get the numbers, and the check-in is the cheaper mistake;
+- ``clear``: the lowest threshold at which the model alone takes over on at most 1% of the
+  out-of-fold messages and 0.5% of the dev look-alikes (the full takeover is the costly mistake).
+The out-of-fold half is the harder one: its negatives were written to look like crises.
 """
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ ENTITY_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 LABEL_OF_INTENT = {"crisis": WRITER, "colleague_at_risk": COLLEAGUE}
 DEV_DIR = REPO / "tests" / "nlu" / "dev"
 GRID = [round(value, 3) for value in np.arange(0.05, 1.0, 0.025)]
+MARGIN = 0.15
 
 
 @dataclass
@@ -148,13 +153,11 @@ def main(argv: Sequence[str] = ()) -> int:
             a, b = rates(oof, threshold, threshold), rates(on_dev, threshold, threshold)
             print(f"   {threshold:5.3f}   |   {a['recall']:.3f}   {a['takeover']:.3f}   {a['prompt']:.3f}  |"
                   f"  {b['recall']:.3f} ({b['missed']:2d})   {b['takeover']:.3f}   {b['prompt']:.3f}")
-        possible = max(
-            (t for t in GRID if rates(on_dev, t, 1.0)["missed"] == 0 and rates(oof, t, 1.0)["recall"] >= 0.995),
-            default=GRID[0],
-        )
+        whole = [t for t in GRID if all(rates(on_dev, lower, 1.0)["missed"] == 0 for lower in GRID if lower <= t)]
+        possible = round(max(GRID[0], (max(whole) if whole else GRID[0]) - MARGIN), 3)
         clear = min(
-            (t for t in GRID if t >= possible and rates(on_dev, possible, t)["takeover"] <= 0.01
-             and rates(oof, possible, t)["takeover"] <= 0.01),
+            (t for t in GRID if t >= possible and rates(on_dev, 1.0, t)["takeover"] <= 0.005
+             and rates(oof, 1.0, t)["takeover"] <= 0.01),
             default=GRID[-1],
         )
         dev_rates, oof_rates = rates(on_dev, possible, clear), rates(oof, possible, clear)

@@ -22,6 +22,10 @@ from bot.nlp.safety import SafetySignal
 CLEAR = "clear"
 POSSIBLE = "possible"
 NO_RISK = "none"
+# A model's confident verdict on a few words rests on too little: "no they wouldn't" shares
+# letters with "they wouldn't even notice". Below this many words only a rule takes over; the
+# model can still ask the check-in.
+MIN_WORDS_FOR_MODEL_TAKEOVER = 4
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,24 @@ class SafetyAssessment:
         return {"level": self.level, "about": self.about, "by_rules": self.by_rules, "by_model": self.by_model}
 
 
-def grade(signal: SafetySignal, scores: RiskScores, thresholds: Thresholds) -> SafetyAssessment:
+def grade(
+    signal: SafetySignal,
+    scores: RiskScores,
+    thresholds: Thresholds,
+    words: int = MIN_WORDS_FOR_MODEL_TAKEOVER,
+    seconded: bool = True,
+) -> SafetyAssessment:
     """Combine the rules' signal and the model's scores into one graded assessment.
 
-    The writer comes first: if both the writer and a colleague may be at risk, the writer's
-    own safety is answered.
+    ``words`` is the message's length; ``seconded`` says whether a second, independent reading
+    (the intent classifier) also sees a risk. The model takes over on its own word only for a
+    message long enough to judge and seconded; otherwise a confident score still asks the
+    check-in. The writer comes first: if both the writer and a colleague may be at risk, the
+    writer's own safety is answered.
     """
-    model_writer = scores.writer >= thresholds.clear
-    model_colleague = scores.colleague >= thresholds.clear and not model_writer
+    trusted = words >= MIN_WORDS_FOR_MODEL_TAKEOVER and seconded
+    model_writer = trusted and scores.writer >= thresholds.clear
+    model_colleague = trusted and scores.colleague >= thresholds.clear and not model_writer
     if signal.crisis or model_writer:
         return SafetyAssessment(CLEAR, WRITER, by_rules=signal.crisis, by_model=model_writer)
     if signal.colleague_at_risk or model_colleague:

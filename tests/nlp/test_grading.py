@@ -43,3 +43,14 @@ def test_only_a_clear_risk_takes_over() -> None:
 def test_thresholds_must_be_in_order(possible: float, clear: float) -> None:
     with pytest.raises(ValueError):
         Thresholds(possible, clear)
+
+
+def test_the_model_alone_never_takes_over_on_a_few_words() -> None:
+    assert grade(QUIET, RiskScores(0.99, 0.0), THRESHOLDS, words=3) == SafetyAssessment(POSSIBLE, "writer", False, True)
+    assert grade(QUIET, RiskScores(0.99, 0.0), THRESHOLDS, words=4).takes_over
+    assert grade(WRITER_RULE, RiskScores(0.0, 0.0), THRESHOLDS, words=1).takes_over
+
+
+def test_the_model_alone_takes_over_only_when_seconded() -> None:
+    assert grade(QUIET, RiskScores(0.99, 0.0), THRESHOLDS, seconded=False) == SafetyAssessment(POSSIBLE, "writer", False, True)
+    assert grade(WRITER_RULE, RiskScores(0.0, 0.0), THRESHOLDS, seconded=False).takes_over

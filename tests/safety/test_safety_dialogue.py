@@ -9,7 +9,7 @@ from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from components import safety_dialogue
@@ -110,6 +110,15 @@ def test_an_answer_right_after_the_check_in_answers_it(response: str, intent: st
     assert answers_check_in(state)
 
 
+def test_a_longer_yes_answers_the_forms_question_not_the_check_in() -> None:
+    state = tracker(said("nobody else would have", "deny", "possible"), ActionExecuted("utter_safety_check_in"),
+                    ActionExecuted(ACTION_LISTEN_NAME), said("yes he missed that training", "affirm"))
+    assert not answers_check_in(state)
+    state = tracker(said("nobody else would have", "deny", "possible"), ActionExecuted("utter_safety_check_in"),
+                    ActionExecuted(ACTION_LISTEN_NAME), said("no honestly im fine, just tired", "safety_ok"))
+    assert answers_check_in(state)
+
+
 def test_other_messages_do_not_answer_the_check_in() -> None:
     after_check_in = [said("i feel heavy", "staff_support", "possible"), ActionExecuted("utter_safety_check_in"),
                       ActionExecuted(ACTION_LISTEN_NAME)]
@@ -158,16 +167,27 @@ def test_bot_uttered_is_not_mistaken_for_an_action() -> None:
     assert check_in_due(state) == "utter_safety_check_in"
 
 
-@pytest.mark.parametrize("intent, reply", list(SAFETY_REPLIES.items()))
-def test_crisis_help_opens_the_turn_before_any_form_or_policy(policies_say, intent: str, reply: str) -> None:
+@pytest.mark.parametrize("intent, steps", list(SAFETY_REPLIES.items()))
+def test_crisis_help_opens_the_turn_before_any_form_or_policy(policies_say, intent: str, steps: tuple) -> None:
     policies_say("reflection_form")
-    state = tracker(ActionExecuted("utter_ask_pattern"), ActionExecuted(ACTION_LISTEN_NAME), said("i cant go on", intent))
+    state = tracker(ActiveLoop("reflection_form"), ActionExecuted("utter_ask_pattern"), ActionExecuted(ACTION_LISTEN_NAME),
+                    said("i cant go on", intent))
     action, prediction = predict_with_safety(Processor(), state)
-    assert action.name() == reply and prediction.policy_name == safety_dialogue.POLICY_NAME
+    assert action.name() == steps[0] and prediction.policy_name == safety_dialogue.POLICY_NAME
+    state.update(ActionExecuted(steps[0]))
+    assert predict_with_safety(Processor(), state)[0].name() == steps[1]
+    state.update(ActionExecuted(steps[1]))
+    assert predict_with_safety(Processor(), state)[0].name() == "reflection_form"  # the policies again
 
 
-def test_after_the_crisis_reply_the_policies_carry_on(policies_say) -> None:
-    policies_say("action_crisis_support")
-    state = tracker(said("i cant go on", "crisis"), ActionExecuted("utter_crisis"))
-    action, _ = predict_with_safety(Processor(), state)
-    assert action.name() == "action_crisis_support"
+def test_a_short_answer_a_form_took_asks_no_check_in_on_a_possible_risk() -> None:
+    waiting = [ActiveLoop("reflection_form"), ActionExecuted("reflection_form"), ActionExecuted(ACTION_LISTEN_NAME)]
+    answered = tracker(*waiting, said("no not that i know of", "deny", "possible"), SlotSet("health_mental", "no"))
+    assert check_in_due(answered) is None
+    longer = tracker(*waiting, said("no, but lately i feel like there is no way out for me at all", "deny", "possible"),
+                     SlotSet("health_mental", "no"))
+    assert check_in_due(longer) == "utter_safety_check_in"
+    not_taken = tracker(*waiting, said("no not that i know of", "deny", "possible"))
+    assert check_in_due(not_taken) == "utter_safety_check_in"
+    first_message = tracker(said("my nurse is so low", "raise_concern", "possible"), SlotSet("concern_type", "conduct"))
+    assert check_in_due(first_message) == "utter_safety_check_in"

@@ -93,15 +93,23 @@ def test_the_fallback_classifier_cannot_hide_a_clear_risk() -> None:
     assert with_net.get(INTENT) == intent("crisis", 1.0)
 
 
-def test_a_confident_risk_model_takes_over_without_any_rule() -> None:
-    message = classified("i have picked the place", [intent("out_of_scope", 0.6)])
+def test_a_confident_risk_model_seconded_by_the_classifier_takes_over_without_any_rule() -> None:
+    message = classified("i have picked the place", [intent("out_of_scope", 0.6), intent("crisis", 0.3)])
     safety_net(writer=0.97).process([message])
     assert message.get(INTENT) == intent("crisis", 1.0)
     assert message.get(SAFETY_NET_KEY)["by_model"] is True
 
 
+def test_a_confident_risk_model_the_classifier_does_not_second_asks_the_check_in() -> None:
+    ranking = [intent("stop", 0.95), intent("crisis", 0.05)]
+    message = classified("i need to stop here sorry", ranking)
+    safety_net(writer=0.97).process([message])
+    assert message.get(INTENT) == ranking[0]
+    assert message.get(SAFETY_NET_KEY)["level"] == "possible"
+
+
 def test_a_confident_model_about_a_colleague_gives_the_colleague_reply() -> None:
-    message = classified("she has picked the place", [intent("raise_concern", 0.6)])
+    message = classified("she has picked the place", [intent("raise_concern", 0.6), intent("colleague_at_risk", 0.3)])
     safety_net(colleague=0.97).process([message])
     assert message.get(INTENT) == intent("colleague_at_risk", 1.0)
 
@@ -140,7 +148,7 @@ def test_a_rule_about_someone_else_gives_the_colleague_reply() -> None:
 
 
 def test_the_writers_own_risk_comes_first() -> None:
-    message = classified("my colleague said she wants to die", [intent("raise_concern", 0.8)])
+    message = classified("my colleague said she wants to die", [intent("raise_concern", 0.8), intent("crisis", 0.2)])
     safety_net(writer=0.99).process([message])
     assert message.get(INTENT) == intent("crisis", 1.0)
 
