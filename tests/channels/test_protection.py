@@ -6,16 +6,12 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 
-from bot.channels.protection import (
-    FALLBACK_TEXT,
-    BadRequest,
-    TokenBucketLimiter,
-    answer_turn,
-    domain_text,
-    parse_message_request,
-)
+from bot.channels.limits import TokenBucketLimiter
+from bot.channels.messages import BadRequest, parse_message_request
 from bot.channels.settings import ChannelSettings, load_channel_settings
-from bot.channels.web import history_messages, security_headers
+from bot.channels.web import security_headers
+from components.channels.protection import FALLBACK_TEXT, answer_turn, domain_text
+from components.channels.web import history_messages
 from bot.settings import SettingsError
 
 TEXTS = {

@@ -16,15 +16,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.protection import (
-    BadRequest,
-    json_error,
-    limited_turn_reply,
-    parse_message_request,
-    protect_blueprint,
-    rate_limiter,
-)
+from bot.channels.limits import rate_limiter
+from bot.channels.messages import BadRequest, parse_message_request
 from bot.channels.settings import ChannelSettings, load_channel_settings
+from components.channels.protection import json_error, limited_turn_reply, protect_blueprint
 
 
 class PauseRestInput(RestInput):
