@@ -25,7 +25,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import TokenBucketLimiter
+from bot.channels.limits import SenderRateLimit
 from bot.channels.messages import BadRequest
 from bot.channels.settings import ChannelSettings
 
@@ -103,14 +103,14 @@ async def answer_turn(
 
 async def limited_turn_reply(
     request: Request,
-    limiter: TokenBucketLimiter,
+    limiter: SenderRateLimit,
     sender: str,
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     make_message: Callable[[OutputChannel], UserMessage],
     timeout_seconds: float,
 ) -> HTTPResponse:
     """The HTTP reply to one posted message: 429 if the sender is over the limit, else the turn."""
-    wait = limiter.wait_needed(sender)
+    wait = await limiter.wait_needed(sender)
     if wait > 0:
         return slow_down(request.app, sender, wait)
     messages = await answer_turn(request.app, on_new_message, make_message, timeout_seconds)
@@ -123,8 +123,13 @@ def _log_late_failure(turn: "asyncio.Future[Any]") -> None:
         logger.error("a turn failed: %r", turn.exception())
 
 
-def protect_blueprint(blueprint: Blueprint, settings: ChannelSettings) -> None:
-    """Size limit, JSON errors and ``nosniff`` for every route of a public channel's blueprint."""
+def protect_blueprint(blueprint: Blueprint, settings: ChannelSettings, limiter: SenderRateLimit) -> None:
+    """Size limit, JSON errors and ``nosniff`` for every route of a public channel's blueprint;
+    its rate limit's connection closed when the server stops."""
+
+    @blueprint.listener("after_server_stop")
+    async def close_limiter(_app: Sanic, _loop: Any) -> None:
+        await limiter.close()
 
     @blueprint.listener("before_server_start")
     async def limit_request_size(app: Sanic, _loop: Any) -> None:

@@ -27,9 +27,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.limits import rate_limiter
+from bot.channels.limits import sender_rate_limit
 from bot.channels.messages import BadRequest, parse_message_request
 from bot.channels.settings import ChannelSettings, load_channel_settings
+from bot.settings import get_settings
 from bot.channels.web import origin_allowed, security_headers, web_sender
 from bot.nlp.input_check import MAX_MESSAGE_CHARS
 from components.channels.protection import json_error, limited_turn_reply, protect_blueprint, slow_down
@@ -126,7 +127,7 @@ class WebInput(InputChannel):
 
     def __init__(self, settings: Optional[ChannelSettings] = None) -> None:
         self.settings = settings or load_channel_settings()
-        self.limiter = rate_limiter(self.settings)
+        self.limiter = sender_rate_limit(self.settings, get_settings().redis_url)
         self.headers = security_headers(self.settings)
         self.page = StaticFile.load(STATIC_DIR / "index.html")
         self.assets = {name: StaticFile.load(STATIC_DIR / name) for name in _ASSETS}
@@ -142,7 +143,7 @@ class WebInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The page, the widget files, the webhook and the history, behind the shared protections."""
         web = Blueprint("pause_web", __name__)
-        protect_blueprint(web, self.settings)
+        protect_blueprint(web, self.settings, self.limiter)
 
         @web.middleware("request")
         async def mark_cors_handled(request: Request) -> None:
@@ -202,7 +203,7 @@ class WebInput(InputChannel):
                 sender = web_sender(client_id)
             except BadRequest as error:
                 return json_error(error, no_store)
-            wait = self.limiter.wait_needed(sender)
+            wait = await self.limiter.wait_needed(sender)
             if wait > 0:
                 return slow_down(request.app, sender, wait)
             agent = getattr(request.app.ctx, "agent", None)

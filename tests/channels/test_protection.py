@@ -1,4 +1,4 @@
-"""The channel protections on their own: rate limiter, request parsing, settings, turn guard, history."""
+"""The channel protections on their own: request parsing, settings, turn guard, history."""
 import asyncio
 from types import SimpleNamespace
 
@@ -6,13 +6,12 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 
-from bot.channels.limits import TokenBucketLimiter
 from bot.channels.messages import BadRequest, parse_message_request
 from bot.channels.settings import ChannelSettings, load_channel_settings
 from bot.channels.web import security_headers
+from bot.settings import SettingsError
 from components.channels.protection import FALLBACK_TEXT, answer_turn, domain_text
 from components.channels.web import history_messages
-from bot.settings import SettingsError
 
 TEXTS = {
     "utter_technical_problem": "Something went wrong on my side.",
@@ -23,66 +22,6 @@ TEXTS = {
 def app_with_domain(texts=TEXTS):
     domain = SimpleNamespace(responses={name: [{"text": text}] for name, text in texts.items()})
     return SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(domain=domain)))
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
-# Rate limiter
-
-
-def test_a_burst_is_allowed_then_the_next_message_waits():
-    clock = Clock()
-    limiter = TokenBucketLimiter(per_minute=60, burst=3, clock=clock)
-    assert [limiter.wait_needed("a") for _ in range(3)] == [0.0, 0.0, 0.0]
-    wait = limiter.wait_needed("a")
-    assert wait == pytest.approx(1.0)
-    assert limiter.wait_needed("b") == 0.0, "another sender has its own bucket"
-
-
-def test_tokens_come_back_at_the_configured_rate():
-    clock = Clock()
-    limiter = TokenBucketLimiter(per_minute=30, burst=2, clock=clock)
-    limiter.wait_needed("a"), limiter.wait_needed("a")
-    assert limiter.wait_needed("a") > 0
-    clock.now += 2.0  # 30 a minute: one token every two seconds
-    assert limiter.wait_needed("a") == 0.0
-    assert limiter.wait_needed("a") > 0
-
-
-def test_a_fast_human_never_meets_the_default_limit():
-    clock = Clock()
-    defaults = ChannelSettings()
-    limiter = TokenBucketLimiter(defaults.rate_limit_per_minute, defaults.rate_limit_burst, clock=clock)
-    # A whole reflection clicked as fast as a person can (one answer every half second), twice over.
-    for _ in range(50):
-        assert limiter.wait_needed("manager") == 0.0
-        clock.now += 0.5
-
-
-def test_a_script_flooding_messages_is_limited():
-    clock = Clock()
-    defaults = ChannelSettings()
-    limiter = TokenBucketLimiter(defaults.rate_limit_per_minute, defaults.rate_limit_burst, clock=clock)
-    waits = [limiter.wait_needed("script") for _ in range(100)]
-    assert waits.count(0.0) == defaults.rate_limit_burst
-
-
-def test_a_rate_of_zero_switches_limiting_off():
-    limiter = TokenBucketLimiter(per_minute=0, burst=1)
-    assert all(limiter.wait_needed("a") == 0.0 for _ in range(100))
-
-
-def test_the_limiter_forgets_the_oldest_senders_beyond_its_bound():
-    limiter = TokenBucketLimiter(per_minute=60, burst=1, max_keys=10, clock=Clock())
-    for number in range(100):
-        limiter.wait_needed(f"sender-{number}")
-    assert len(limiter._buckets) == 10
 
 
 # Request parsing
