@@ -23,7 +23,9 @@ import pytest
 import requests
 import yaml
 
-from tests.support.servers import Servers, free_port, running_pause
+from bot.channels.settings import DEFAULT_MAX_REQUEST_BYTES
+from tests.conftest import missing
+from tests.support.servers import free_port, running_pause
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -181,10 +183,9 @@ def test_nginx_routes_the_webhooks_and_nothing_else() -> None:
 
 
 def test_the_nginx_body_limit_is_the_channels_limit() -> None:
-    channel_settings = pytest.importorskip("bot.channels.settings")
     limit = re.search(r"client_max_body_size\s+(\d+)k;", NGINX)
     assert limit is not None
-    assert int(limit.group(1)) * 1024 == channel_settings.DEFAULT_MAX_REQUEST_BYTES
+    assert int(limit.group(1)) * 1024 == DEFAULT_MAX_REQUEST_BYTES
     assert HELM["ingress"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"] == f"{limit.group(1)}k"
 
 
@@ -204,7 +205,7 @@ def local_nginx_config(folder: Path, rasa_ports: List[int], listen: int) -> Path
 def nginx_binary() -> str:
     binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if binary is None:
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+        missing("nginx is not installed (scripts/ensure_services.sh installs it)")
     return binary
 
 
@@ -438,7 +439,7 @@ def compose_command() -> List[str]:
         return [docker, "compose"]
     if shutil.which("docker-compose"):
         return [shutil.which("docker-compose")]  # type: ignore[list-item]
-    pytest.skip("neither `docker compose` nor docker-compose is installed")
+    missing("neither `docker compose` nor docker-compose is installed (scripts/ensure_services.sh installs it)")
 
 
 def compose_config(tmp_path: Path, env: Dict[str, str]) -> subprocess.CompletedProcess:
