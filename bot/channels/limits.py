@@ -19,7 +19,7 @@ import redis.asyncio
 from pyrate_limiter import AbstractClock, InMemoryStateStore, Rate, RedisStateStore, StateStore, TokenBucket
 from redis.exceptions import RedisError
 
-from bot.channels.settings import ChannelSettings
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,6 @@ class SenderRateLimit:
             await self.redis.close()
 
 
-def sender_rate_limit(settings: ChannelSettings, redis_url: Optional[str]) -> SenderRateLimit:
-    """The per-sender limit the channel settings configure, in Redis when ``redis_url`` is set."""
-    return SenderRateLimit(settings.rate_limit_per_minute, settings.rate_limit_burst, redis_url)
+def sender_rate_limit(settings: Settings) -> SenderRateLimit:
+    """The per-sender limit the settings configure, in Redis when ``PAUSE_REDIS_URL`` is set."""
+    return SenderRateLimit(settings.rate_limit_per_minute, settings.rate_limit_burst, settings.redis_url)

@@ -11,7 +11,7 @@ from typing import Dict, Iterable, Optional
 from urllib.parse import urlsplit
 
 from bot.channels.messages import BadRequest
-from bot.channels.settings import ChannelSettings
+from bot.settings import Settings
 
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 SENDER_PREFIX = "web-"
@@ -37,7 +37,7 @@ def origin_allowed(origin: Optional[str], host: Optional[str], allowed: Iterable
     return "*" in allowed or origin in allowed
 
 
-def security_headers(settings: ChannelSettings) -> Dict[str, str]:
+def security_headers(settings: Settings) -> Dict[str, str]:
     """The headers every widget reply carries: a strict CSP with configurable frame-ancestors."""
     policy = "; ".join(
         [

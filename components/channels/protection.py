@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.limits import SenderRateLimit
 from bot.channels.messages import BadRequest
-from bot.channels.settings import ChannelSettings
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def _log_late_failure(turn: "asyncio.Future[Any]") -> None:
         logger.error("a turn failed: %r", turn.exception())
 
 
-def protect_blueprint(blueprint: Blueprint, settings: ChannelSettings, limiter: SenderRateLimit) -> None:
+def protect_blueprint(blueprint: Blueprint, settings: Settings, limiter: SenderRateLimit) -> None:
     """Size limit, JSON errors and ``nosniff`` for every route of a public channel's blueprint;
     its rate limit's connection closed when the server stops."""
 

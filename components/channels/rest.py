@@ -18,17 +18,16 @@ from sanic.response import HTTPResponse
 
 from bot.channels.limits import sender_rate_limit
 from bot.channels.messages import BadRequest, parse_message_request
-from bot.channels.settings import ChannelSettings, load_channel_settings
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 from components.channels.protection import json_error, limited_turn_reply, protect_blueprint
 
 
 class PauseRestInput(RestInput):
     """The ``rest`` channel: Rasa's REST contract, protected for public use."""
 
-    def __init__(self, settings: Optional[ChannelSettings] = None) -> None:
-        self.settings = settings or load_channel_settings()
-        self.limiter = sender_rate_limit(self.settings, get_settings().redis_url)
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self.settings = settings or get_settings()
+        self.limiter = sender_rate_limit(self.settings)
 
     @classmethod
     def name(cls) -> Text:

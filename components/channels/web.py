@@ -29,8 +29,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.limits import sender_rate_limit
 from bot.channels.messages import BadRequest, parse_message_request
-from bot.channels.settings import ChannelSettings, load_channel_settings
-from bot.settings import get_settings
+from bot.settings import Settings, get_settings
 from bot.channels.web import origin_allowed, security_headers, web_sender
 from bot.nlp.input_check import MAX_MESSAGE_CHARS
 from components.channels.protection import json_error, limited_turn_reply, protect_blueprint, slow_down
@@ -125,9 +124,9 @@ def _fixed_response(name: Any, responses: Dict[str, List[Dict[str, Any]]]) -> Op
 class WebInput(InputChannel):
     """The web widget channel (``name() == "web"``)."""
 
-    def __init__(self, settings: Optional[ChannelSettings] = None) -> None:
-        self.settings = settings or load_channel_settings()
-        self.limiter = sender_rate_limit(self.settings, get_settings().redis_url)
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self.settings = settings or get_settings()
+        self.limiter = sender_rate_limit(self.settings)
         self.headers = security_headers(self.settings)
         self.page = StaticFile.load(STATIC_DIR / "index.html")
         self.assets = {name: StaticFile.load(STATIC_DIR / name) for name in _ASSETS}

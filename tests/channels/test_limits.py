@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from bot.channels.limits import KEY_PREFIX, SenderRateLimit, bucket_key, sender_rate_limit
-from bot.channels.settings import ChannelSettings
+from bot.settings import Settings
 from pyrate_limiter import AbstractClock
 from tests.conftest import require_server
 
@@ -71,7 +71,7 @@ async def test_tokens_come_back_at_the_configured_rate(limit: Limit) -> None:
 
 async def test_a_fast_human_never_meets_the_default_limit(limit: Limit) -> None:
     clock = Clock()
-    defaults = ChannelSettings()
+    defaults = Settings()
     limiter = limit(defaults.rate_limit_per_minute, defaults.rate_limit_burst, clock=clock)
     # A whole reflection clicked as fast as a person can (one answer every half second), twice over.
     for _ in range(50):
@@ -80,7 +80,7 @@ async def test_a_fast_human_never_meets_the_default_limit(limit: Limit) -> None:
 
 
 async def test_a_script_flooding_messages_is_limited(limit: Limit) -> None:
-    defaults = ChannelSettings()
+    defaults = Settings()
     limiter = limit(defaults.rate_limit_per_minute, defaults.rate_limit_burst)
     waits = await takes(limiter, "script", 100)
     assert waits.count(0.0) == defaults.rate_limit_burst
@@ -137,7 +137,7 @@ async def test_in_memory_the_oldest_senders_are_forgotten_beyond_the_bound() -> 
 
 
 def test_the_channel_settings_and_redis_url_choose_the_limit() -> None:
-    settings = ChannelSettings(rate_limit_per_minute=30, rate_limit_burst=5)
-    assert not sender_rate_limit(settings, None).shared
-    shared = sender_rate_limit(settings, REDIS_URL)
+    settings = Settings(rate_limit_per_minute=30, rate_limit_burst=5)
+    assert not sender_rate_limit(settings).shared
+    shared = sender_rate_limit(Settings(rate_limit_per_minute=30, rate_limit_burst=5, redis_url=REDIS_URL))
     assert shared.shared and shared.rate.burst == 5 and shared.rate.interval == 2000

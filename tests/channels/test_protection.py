@@ -1,4 +1,4 @@
-"""The channel protections on their own: request parsing, settings, turn guard, history."""
+"""The channel protections on their own: request parsing, browser policy, turn guard, history."""
 import asyncio
 from types import SimpleNamespace
 
@@ -7,9 +7,8 @@ from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 
 from bot.channels.messages import BadRequest, parse_message_request
-from bot.channels.settings import ChannelSettings, load_channel_settings
 from bot.channels.web import security_headers
-from bot.settings import SettingsError
+from bot.settings import Settings
 from components.channels.protection import FALLBACK_TEXT, answer_turn, domain_text
 from components.channels.web import history_messages
 
@@ -65,57 +64,8 @@ def test_malformed_requests_are_refused_with_a_reason(body, code):
     assert refused.value.message
 
 
-# Settings
-
-
-def test_channel_settings_have_safe_defaults():
-    settings = load_channel_settings({})
-    assert settings == ChannelSettings()
-    assert settings.max_request_bytes == 64 * 1024
-    assert settings.web_allowed_origins == ()
-    assert settings.web_frame_ancestors == ("'self'",)
-
-
-def test_channel_settings_are_read_from_the_environment():
-    settings = load_channel_settings(
-        {
-            "PAUSE_RATE_LIMIT_PER_MINUTE": "120",
-            "PAUSE_RATE_LIMIT_BURST": "10",
-            "PAUSE_MAX_REQUEST_BYTES": "8192",
-            "PAUSE_TURN_TIMEOUT_SECONDS": "12.5",
-            "PAUSE_WEB_ALLOWED_ORIGINS": "https://Intranet.Example.nhs.uk, http://localhost:8080/",
-            "PAUSE_WEB_FRAME_ANCESTORS": "'self' https://*.example.nhs.uk",
-        }
-    )
-    assert settings.rate_limit_per_minute == 120
-    assert settings.rate_limit_burst == 10
-    assert settings.max_request_bytes == 8192
-    assert settings.turn_timeout_seconds == 12.5
-    assert settings.web_allowed_origins == ("https://intranet.example.nhs.uk", "http://localhost:8080")
-    assert settings.web_frame_ancestors == ("'self'", "https://*.example.nhs.uk")
-
-
-@pytest.mark.parametrize(
-    "name, value",
-    [
-        ("PAUSE_RATE_LIMIT_PER_MINUTE", "-1"),
-        ("PAUSE_RATE_LIMIT_BURST", "0"),
-        ("PAUSE_MAX_REQUEST_BYTES", "100"),
-        ("PAUSE_MAX_REQUEST_BYTES", "lots"),
-        ("PAUSE_TURN_TIMEOUT_SECONDS", "0"),
-        ("PAUSE_WEB_ALLOWED_ORIGINS", "intranet.example.nhs.uk"),
-        ("PAUSE_WEB_ALLOWED_ORIGINS", "https://intranet.example.nhs.uk/page"),
-        ("PAUSE_WEB_FRAME_ANCESTORS", "https://a.example; script-src *"),
-        ("PAUSE_WEB_FRAME_ANCESTORS", "'unsafe-inline'"),
-    ],
-)
-def test_unusable_channel_settings_fail_naming_the_variable(name, value):
-    with pytest.raises(SettingsError, match=name):
-        load_channel_settings({name: value})
-
-
 def test_the_page_policy_allows_no_inline_script_and_names_the_frame_ancestors():
-    headers = security_headers(ChannelSettings(web_frame_ancestors=("'self'", "https://intranet.example.nhs.uk")))
+    headers = security_headers(Settings(web_frame_ancestors=("'self'", "https://intranet.example.nhs.uk")))
     policy = headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

@@ -23,7 +23,7 @@ import pytest
 import requests
 import yaml
 
-from bot.channels.settings import DEFAULT_MAX_REQUEST_BYTES
+from bot.settings import DEFAULT_MAX_REQUEST_BYTES
 from tests.conftest import missing
 from tests.support.servers import free_port, running_pause
 
