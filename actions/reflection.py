@@ -1,4 +1,4 @@
-"""The manager's reflection: form validation with skip logic, assessment, decision, record, feedback."""
+"""The manager's reflection: form validation with skip logic, assessment, decision (recorded when made), feedback."""
 import logging
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -64,6 +64,22 @@ def parse_rating(value: Any) -> Optional[str]:
     return str(words[0]) if len(words) == 1 else None
 
 
+def decision_from(value: Any, answers: Dict[str, Optional[str]]) -> Optional[str]:
+    """The decision a button payload or free text names, among those offered; None if none."""
+    options = decision_options(route_for(answers), answers.get("concern_type"))
+    text = str(value or "")
+    if text in options:
+        return text
+    alternative = match_alternative(text)
+    if alternative and alternative.id in options:
+        return alternative.id
+    if _FORMAL_WORDS.search(text):
+        return FORMAL
+    if _HR_WORDS.search(text):
+        return HR_ADVICE
+    return None
+
+
 class ValidateReflectionForm(FormValidationAction):
     """Validates each answer and applies the Guide's skip logic through required_slots."""
 
@@ -111,23 +127,15 @@ class ValidateReflectionForm(FormValidationAction):
         # Free text is a story about people: keep only the category, never the words.
         return {"good_outcome": "other"}
 
-    def validate_decision(
+    async def validate_decision(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        answers = reflection_answers(tracker)
-        options = decision_options(route_for(answers), answers.get("concern_type"))
-        text = str(value or "")
-        if text in options:
-            return {"decision": text}
-        alternative = match_alternative(text)
-        if alternative and alternative.id in options:
-            return {"decision": alternative.id}
-        if _FORMAL_WORDS.search(text):
-            return {"decision": FORMAL}
-        if _HR_WORDS.search(text):
-            return {"decision": HR_ADVICE}
-        dispatcher.utter_message(response="utter_invalid_decision")
-        return {"decision": None}
+        decision = decision_from(value, reflection_answers(tracker))
+        if decision is None:
+            dispatcher.utter_message(response="utter_invalid_decision")
+            return {"decision": None}
+        # The decision completes the reflection: it is stored now, before feedback is asked for.
+        return {"decision": decision, **record_decision(dispatcher, tracker, decision, domain)}
 
     def validate_feedback_helpful(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -232,35 +240,30 @@ def record_or_apologise(
         return None
 
 
-class ActionAskFeedbackHelpful(Action):
-    """Records the outcome once the decision is made, gives the reference and summary, asks for feedback."""
+def record_decision(
+    dispatcher: CollectingDispatcher, tracker: Tracker, decision: str, domain: DomainDict
+) -> Dict[Text, Any]:
+    """Store the finished reflection with its decision (once), then give its reference and summary.
 
-    def name(self) -> Text:
-        return "action_ask_feedback_helpful"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        if tracker.get_slot("case_reference"):
-            # Already recorded and summarised: the question is asked again after a pause.
-            dispatcher.utter_message(response="utter_ask_feedback_helpful")
-            return []
-        answers = reflection_answers(tracker)
-        assessment = route_for(answers)
-        decision = tracker.get_slot("decision")
-        if is_override(decision, assessment):
-            # The safeguards were not part of this route's assessment, so they are given now.
-            dispatcher.utter_message(response="utter_override_noted")
-            dispatcher.utter_message(response="utter_formal_safeguards")
-        reference = record_or_apologise(dispatcher, tracker, answers, assessment, decision)
-        if reference is None:
-            return [SlotSet("feedback_helpful", "skip"), SlotSet("feedback_recommend", None)]
-        dispatcher.utter_message(response="utter_case_recorded", reference=reference)
-        summary = reflection_summary(reference, answers, assessment, decision, domain)
-        dispatcher.utter_message(response="utter_summary", **summary)
-        dispatcher.utter_message(json_message=summary_download(summary, domain))
-        dispatcher.utter_message(response="utter_ask_feedback_helpful")
-        return [SlotSet("case_reference", reference)]
+    Returns the slots to set: the case reference; or, when the store fails, feedback skipped,
+    so that the reflection ends with the apology rather than asking for feedback on nothing.
+    """
+    if tracker.get_slot("case_reference"):
+        return {}
+    answers = reflection_answers(tracker)
+    assessment = route_for(answers)
+    if is_override(decision, assessment):
+        # The safeguards were not part of this route's assessment, so they are given now.
+        dispatcher.utter_message(response="utter_override_noted")
+        dispatcher.utter_message(response="utter_formal_safeguards")
+    reference = record_or_apologise(dispatcher, tracker, answers, assessment, decision)
+    if reference is None:
+        return {"feedback_helpful": "skip", "feedback_recommend": None}
+    dispatcher.utter_message(response="utter_case_recorded", reference=reference)
+    summary = reflection_summary(reference, answers, assessment, decision, domain)
+    dispatcher.utter_message(response="utter_summary", **summary)
+    dispatcher.utter_message(json_message=summary_download(summary, domain))
+    return {"case_reference": reference}
 
 
 class ActionCompleteReflection(Action):
@@ -278,6 +281,8 @@ class ActionCompleteReflection(Action):
             self._escalate(dispatcher, tracker, answers, assessment)
         else:
             reference = tracker.get_slot("case_reference")
+            # Without a reference the case could not be stored, the user was told so, and no
+            # feedback was asked for.
             if reference:
                 try:
                     save_feedback(
@@ -285,7 +290,7 @@ class ActionCompleteReflection(Action):
                     )
                 except StoreError:
                     logger.exception("Feedback could not be stored.")
-            dispatcher.utter_message(response="utter_thanks_feedback")
+                dispatcher.utter_message(response="utter_thanks_feedback")
         return reset_reflection()
 
     @staticmethod

@@ -21,7 +21,7 @@ IN_CODE = re.compile(r"""["'](utter_[a-z_]+)(\{)?""")
 
 def responses_used_in_code() -> tuple:
     names, prefixes = set(), set()
-    for path in [*(REPO / "actions").glob("*.py"), *(REPO / "bot" / "channels").glob("*.py")]:
+    for path in [*(REPO / "actions").glob("*.py"), *(REPO / "components").rglob("*.py")]:
         for name, brace in IN_CODE.findall(path.read_text()):
             (prefixes if brace else names).add(name)
     return names, prefixes

@@ -6,6 +6,7 @@ missing service can never turn into a silently green run.
 """
 import os
 import socket
+from typing import NoReturn
 
 import pytest
 
@@ -28,7 +29,11 @@ def require_server(name: str, host: str, port: int) -> None:
     """Skip locally, fail in CI, when the named server cannot be reached."""
     if reachable(host, port):
         return
-    message = f"{name} is not reachable at {host}:{port}"
+    missing(f"{name} is not reachable at {host}:{port}")
+
+
+def missing(message: str) -> NoReturn:
+    """Skip locally, fail in CI, when something a test needs is not there."""
     if in_ci():
         pytest.fail(f"{message}; CI needs it")
     pytest.skip(message)

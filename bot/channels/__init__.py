@@ -1,6 +1,6 @@
-"""Pause's own Rasa input channels: the protected REST channel and the web widget.
+"""The rules of Pause's public channels, free of Rasa and Sanic: what a posted message must look
+like, the per-sender rate limit, the web widget's origins and browser policy, and how Microsoft
+Teams requests are proven genuine and replies addressed.
 
-The protections (request parsing, rate limiting, size limit, security headers and the
-"never silence" turn guard) live in :mod:`bot.channels.protection` so that every public channel
-can use them.
+The Rasa input channels that apply these rules are adapters in components/channels/.
 """

@@ -11,9 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, ClassVar, Iterable, List, Optional, Tuple, Union
+
+from pydantic import validator
+from pydantic.fields import ModelField
 
 from bot.content.files import ContentError, read_yaml, resolve_content_dir
+from bot.content.schema import ContentModel, identifier, names, one_line, read_blocks
 from bot.reflection.engine import Route
 from bot.reflection.questions import CONCERN_TYPES
 
@@ -27,10 +31,6 @@ DEFAULT_LIMIT = 4
 ROUTES: Tuple[str, ...] = tuple(route.value for route in Route if route is not Route.ESCALATE_NOW)
 NO_ALTERNATIVE_ROUTES: Tuple[str, ...] = (Route.ESCALATE_NOW.value,)
 
-REQUIRED_FIELDS: Tuple[str, ...] = ("id", "title", "when", "routes")
-OPTIONAL_FIELDS: Tuple[str, ...] = ("concern_types", "keywords")
-
-_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _WORD_PATTERN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # A match just after one of these words is being ruled out ("not mediation", "rather than
 # mediation"), not chosen.
@@ -46,8 +46,7 @@ _NEGATION_WINDOW = 3
 _CLAUSE_BREAK = re.compile(r"[,.;:!?()]|\bbut\b")
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(ContentModel):
     """One alternative to a formal investigation.
 
     title: short enough for a button. when: one plain line on when it helps.
@@ -55,12 +54,44 @@ class Alternative:
     keywords: extra phrases that name it in free text ("OH referral", "mediator").
     """
 
+    not_a_block: ClassVar[str] = "expected a block of fields (id, title, when, routes)"
+
     id: str
     title: str
     when: str
     routes: Tuple[str, ...]
     concern_types: Tuple[str, ...] = ()
     keywords: Tuple[str, ...] = ()
+
+    @validator("id", "title", "when", pre=True)
+    def _one_line(cls, value: Any, field: ModelField) -> str:
+        return one_line(value, field.name)
+
+    @validator("id")
+    def _id(cls, value: str) -> str:
+        return identifier(value, "fact_find")
+
+    @validator("title")
+    def _short_title(cls, value: str) -> str:
+        if len(value) > TITLE_MAX_LENGTH:
+            raise ValueError(f"title is longer than {TITLE_MAX_LENGTH} characters (a button label)")
+        return value
+
+    @validator("routes", pre=True)
+    def _routes(cls, value: Any) -> Tuple[str, ...]:
+        return names(value, "routes", ROUTES)
+
+    @validator("concern_types", pre=True)
+    def _concern_types(cls, value: Any) -> Tuple[str, ...]:
+        return () if value is None else names(value, "concern_types", CONCERN_TYPES)
+
+    @validator("keywords", pre=True)
+    def _keywords(cls, value: Any) -> Tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) and _words(item) for item in value):
+            raise ValueError("keywords must be a list of words or short phrases")
+        return tuple(" ".join(item.split()) for item in value)
 
     def fits(self, route: str) -> bool:
         """True when this alternative fits the recommended route."""
@@ -148,20 +179,7 @@ def read_catalogue(path: Path, label: str = CATALOGUE_FILE) -> Tuple[Tuple[Alter
     raw_items = data.get("alternatives") if isinstance(data, dict) else None
     if not isinstance(raw_items, list) or not raw_items:
         return (), [f"{label}: expected a list of alternatives under 'alternatives:'"]
-    items: List[Alternative] = []
-    problems: List[str] = []
-    seen: set = set()
-    for position, raw in enumerate(raw_items, start=1):
-        item, item_problems = _parse_alternative(raw)
-        name = _item_name(raw, position)
-        problems += [f"{label}: {name}: {problem}" for problem in item_problems]
-        if item is None:
-            continue
-        if item.id in seen:
-            problems.append(f"{label}: {name}: the id is used more than once")
-            continue
-        seen.add(item.id)
-        items.append(item)
+    items, problems = read_blocks(Alternative, raw_items, label, "alternative")
     for route in ROUTES:
         if not any(item.fits(route) for item in items):
             problems.append(f"{label}: no alternative fits the route '{route}'")
@@ -246,70 +264,3 @@ def _spans(words: Tuple[str, ...], phrase: Tuple[str, ...]) -> List[Tuple[int, i
         if not _NEGATIONS.intersection(before):
             spans.append((start, start + size))
     return spans
-
-
-def _item_name(raw: Any, position: int) -> str:
-    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
-        return f"alternative '{raw['id']}'"
-    return f"alternative {position} (no id)"
-
-
-def _parse_alternative(raw: Any) -> Tuple[Optional[Alternative], List[str]]:
-    if not isinstance(raw, dict):
-        return None, ["expected a block of fields (id, title, when, routes)"]
-    problems = [f"unknown field '{key}'" for key in raw if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
-    text: Dict[str, str] = {}
-    for field in ("id", "title", "when"):
-        value = raw.get(field)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(f"missing {field}")
-        elif "\n" in value.strip():
-            problems.append(f"{field} must be one line")
-        else:
-            text[field] = " ".join(value.split())
-    if "id" in text and not _ID_PATTERN.match(text["id"]):
-        problems.append("id must be lower-case letters, digits and underscores, such as fact_find")
-    if "title" in text and len(text["title"]) > TITLE_MAX_LENGTH:
-        problems.append(f"title is longer than {TITLE_MAX_LENGTH} characters (a button label)")
-    routes, route_problems = _names(raw.get("routes"), "routes", ROUTES, required=True)
-    concern_types, concern_problems = _names(raw.get("concern_types"), "concern_types", CONCERN_TYPES)
-    keywords, keyword_problems = _keywords(raw.get("keywords"))
-    problems += route_problems + concern_problems + keyword_problems
-    if problems:
-        return None, problems
-    return (
-        Alternative(
-            id=text["id"],
-            title=text["title"],
-            when=text["when"],
-            routes=routes,
-            concern_types=concern_types,
-            keywords=keywords,
-        ),
-        [],
-    )
-
-
-def _names(
-    raw: Any, field: str, allowed: Iterable[str], required: bool = False
-) -> Tuple[Tuple[str, ...], List[str]]:
-    if raw is None:
-        return (), ([f"missing {field}"] if required else [])
-    if not isinstance(raw, list) or not all(isinstance(value, str) for value in raw):
-        return (), [f"{field} must be a list of names"]
-    if required and not raw:
-        return (), [f"{field} must name at least one"]
-    allowed_names = tuple(allowed)
-    unknown = [value for value in raw if value not in allowed_names]
-    if unknown:
-        known = ", ".join(allowed_names)
-        return (), [f"unknown {field} value '{value}' (known: {known})" for value in unknown]
-    return tuple(dict.fromkeys(raw)), []
-
-
-def _keywords(raw: Any) -> Tuple[Tuple[str, ...], List[str]]:
-    if raw is None:
-        return (), []
-    if not isinstance(raw, list) or not all(isinstance(value, str) and _words(value) for value in raw):
-        return (), ["keywords must be a list of words or short phrases"]
-    return tuple(" ".join(value.split()) for value in raw), []

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, ClassVar, Dict, Iterable, List, Optional, Tuple, Union
+
+from pydantic import Field, root_validator, validator
+from pydantic.fields import ModelField
 
 from bot.content.files import ContentError, default_organisation, read_yaml, resolve_content_dir
+from bot.content.schema import ContentModel, identifier, missing, names, one_line, read_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -24,21 +28,6 @@ NATIONAL_FILE = "signposting/national.yml"
 ORGANISATIONS_FOLDER = "organisations"
 
 AUDIENCES: Tuple[str, ...] = ("managers", "staff", "everyone")
-TOPICS: Tuple[str, ...] = (
-    "crisis",
-    "urgent_danger",
-    "urgent_safeguarding",
-    "urgent_fraud",
-    "urgent_crime",
-    "urgent_deliberate_harm",
-    "colleague_at_risk",
-    "staff_support",
-    "wellbeing",
-    "rights",
-    "hr_advice",
-    "speak_up",
-    "health",
-)
 # Topics that must always have somewhere current to send people.
 SAFETY_TOPICS: Tuple[str, ...] = (
     "crisis",
@@ -49,22 +38,11 @@ SAFETY_TOPICS: Tuple[str, ...] = (
     "urgent_deliberate_harm",
     "colleague_at_risk",
 )
+TOPICS: Tuple[str, ...] = SAFETY_TOPICS + ("staff_support", "wellbeing", "rights", "hr_advice", "speak_up", "health")
 CONTACT_METHODS: Tuple[str, ...] = ("phone", "text", "email", "web", "in_person")
 
-REQUIRED_FIELDS: Tuple[str, ...] = (
-    "id",
-    "name",
-    "purpose",
-    "audience",
-    "topics",
-    "contact",
-    "hours",
-    "source",
-    "review_by",
-)
-OPTIONAL_FIELDS: Tuple[str, ...] = ("cost",)
+NO_CONTACT = "no contact method (phone, text, email, web or in_person)"
 
-_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _ORGANISATION_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _PHONE_PATTERN = re.compile(r"^[0-9][0-9 ]*[0-9](?:, option [0-9]+)?$|^[0-9]$")
 _EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,9 +50,18 @@ _WEB_PATTERN = re.compile(r"^https://[^\s/]+\.[^\s]+$")
 _TEXT_PATTERN = re.compile(r"[0-9]")
 
 
-@dataclass(frozen=True)
-class Contact:
+_CONTACT_FORMS = {
+    "phone": (_PHONE_PATTERN, "a number such as 116 123, or 111, option 2"),
+    "text": (_TEXT_PATTERN, "what to text and the number, such as SHOUT to 85258"),
+    "email": (_EMAIL_PATTERN, "an email address"),
+    "web": (_WEB_PATTERN, "a web address starting https://"),
+}
+
+
+class Contact(ContentModel):
     """How to reach a service. At least one method is set."""
+
+    not_a_block: ClassVar[str] = "contact must be a block with phone, text, email, web or in_person"
 
     phone: Optional[str] = None
     text: Optional[str] = None
@@ -82,26 +69,75 @@ class Contact:
     web: Optional[str] = None
     in_person: Optional[str] = None
 
+    @validator(*CONTACT_METHODS, pre=True)
+    def _method(cls, value: Any, field: ModelField) -> Optional[str]:
+        if value is None:
+            return None
+        value = one_line(value, field.name)
+        pattern, expected = _CONTACT_FORMS.get(field.name, (None, ""))
+        if pattern is not None and not pattern.search(value):
+            raise ValueError(f"{field.name} '{value}' is not {expected}")
+        return value
 
-@dataclass(frozen=True)
-class Entry:
+    @root_validator(skip_on_failure=True)
+    def _at_least_one(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if not any(values.values()):
+            raise ValueError(NO_CONTACT)
+        return values
+
+
+class Entry(ContentModel):
     """One service in the signposting directory.
 
     audience: who it is for (managers, staff, everyone). topics: when Pause offers it.
-    cost: for example "free", when the service says so. scope: "national" or the organisation.
+    cost: for example "free", when the service says so. scope: "national" or the organisation,
+    set from the file it is in.
     """
+
+    not_a_block: ClassVar[str] = "expected a block of fields (id, name, purpose, ...)"
 
     id: str
     name: str
     purpose: str
     audience: Tuple[str, ...]
     topics: Tuple[str, ...]
-    contact: Contact
+    contact: Contact = Field(..., label="contact", missing=NO_CONTACT)
     hours: str
     source: str
     review_by: date
     scope: str
     cost: Optional[str] = None
+
+    @validator("id", "name", "purpose", "hours", "source", "cost", pre=True)
+    def _one_line(cls, value: Any, field: ModelField) -> Optional[str]:
+        return None if value is None and not field.required else one_line(value, field.name)
+
+    @validator("id")
+    def _id(cls, value: str) -> str:
+        return identifier(value, "samaritans")
+
+    @validator("audience", pre=True)
+    def _audience(cls, value: Any) -> Tuple[str, ...]:
+        return names(value, "audience", AUDIENCES)
+
+    @validator("topics", pre=True)
+    def _topics(cls, value: Any) -> Tuple[str, ...]:
+        return names(value, "topics", TOPICS)
+
+    @validator("contact", pre=True)
+    def _contact_given(cls, value: Any) -> Any:
+        if value is None:
+            raise missing()
+        return value
+
+    @validator("review_by", pre=True)
+    def _review_date(cls, value: Any) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(f"review_by '{value}' is not a date written as YYYY-MM-DD") from None
 
     def is_current(self, today: date) -> bool:
         """True until the end of its review-by date."""
@@ -224,27 +260,9 @@ def read_directory_file(content_dir: Path, label: str, scope: str) -> DirectoryF
     if not isinstance(raw_entries, list) or not raw_entries:
         problems.append(f"{label}: expected a list of entries under 'entries:'")
         raw_entries = []
-    entries: List[Entry] = []
-    seen: set = set()
-    for position, raw in enumerate(raw_entries, start=1):
-        entry, entry_problems = _parse_entry(raw, scope)
-        name = entry_name(raw, position)
-        problems += [f"{label}: {name}: {problem}" for problem in entry_problems]
-        if entry is None:
-            continue
-        if entry.id in seen:
-            problems.append(f"{label}: {name}: the id is used more than once")
-            continue
-        seen.add(entry.id)
-        entries.append(entry)
+    entries, entry_problems = read_blocks(Entry, raw_entries, label, "entry", scope=scope)
+    problems += entry_problems
     return DirectoryFile(label, scope, organisation_name, tuple(entries), tuple(problems))
-
-
-def entry_name(raw: Any, position: int) -> str:
-    """How a problem names an entry: by its id, or by its position when it has none."""
-    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and raw["id"].strip():
-        return f"entry '{raw['id']}'"
-    return f"entry {position} (no id)"
 
 
 @lru_cache(maxsize=16)
@@ -269,105 +287,3 @@ def _load_directory(content_dir: Path, organisation: str) -> SignpostDirectory:
             ids.add(entry.id)
             entries.append(entry)
     return SignpostDirectory(entries, organisation, local.organisation_name or organisation)
-
-
-def _parse_entry(raw: Any, scope: str) -> Tuple[Optional[Entry], List[str]]:
-    if not isinstance(raw, dict):
-        return None, ["expected a block of fields (id, name, purpose, ...)"]
-    problems = [f"unknown field '{key}'" for key in raw if key not in REQUIRED_FIELDS + OPTIONAL_FIELDS]
-    text: Dict[str, str] = {}
-    for field in ("id", "name", "purpose", "hours", "source"):
-        value = _one_line(raw.get(field))
-        if value is None:
-            problems.append(f"missing {field}")
-        else:
-            text[field] = value
-    if "id" in text and not _ID_PATTERN.match(text["id"]):
-        problems.append("id must be lower-case letters, digits and underscores, such as samaritans")
-    cost = None
-    if "cost" in raw:
-        cost = _one_line(raw["cost"])
-        if cost is None:
-            problems.append("cost must be one short line, such as free")
-    audience, audience_problems = _names(raw.get("audience"), "audience", AUDIENCES)
-    topics, topic_problems = _names(raw.get("topics"), "topics", TOPICS)
-    contact, contact_problems = _contact(raw.get("contact"))
-    review_by, date_problems = _review_date(raw.get("review_by"))
-    problems += audience_problems + topic_problems + contact_problems + date_problems
-    if problems or contact is None or review_by is None:
-        return None, problems
-    return (
-        Entry(
-            id=text["id"],
-            name=text["name"],
-            purpose=text["purpose"],
-            audience=audience,
-            topics=topics,
-            contact=contact,
-            hours=text["hours"],
-            source=text["source"],
-            review_by=review_by,
-            scope=scope,
-            cost=cost,
-        ),
-        [],
-    )
-
-
-def _one_line(value: Any) -> Optional[str]:
-    if not isinstance(value, str) or not value.strip() or "\n" in value.strip():
-        return None
-    return " ".join(value.split())
-
-
-def _names(raw: Any, field: str, allowed: Tuple[str, ...]) -> Tuple[Tuple[str, ...], List[str]]:
-    if raw is None:
-        return (), [f"missing {field}"]
-    if not isinstance(raw, list) or not raw or not all(isinstance(value, str) for value in raw):
-        return (), [f"{field} must be a list naming at least one of: {', '.join(allowed)}"]
-    unknown = [value for value in raw if value not in allowed]
-    if unknown:
-        return (), [f"unknown {field} value '{value}' (known: {', '.join(allowed)})" for value in unknown]
-    return tuple(dict.fromkeys(raw)), []
-
-
-def _contact(raw: Any) -> Tuple[Optional[Contact], List[str]]:
-    if raw is None:
-        return None, ["no contact method (phone, text, email, web or in_person)"]
-    if not isinstance(raw, dict):
-        return None, ["contact must be a block with phone, text, email, web or in_person"]
-    problems = [f"unknown contact method '{key}'" for key in raw if key not in CONTACT_METHODS]
-    methods: Dict[str, str] = {}
-    for method in CONTACT_METHODS:
-        if method not in raw:
-            continue
-        value = _one_line(raw[method])
-        if value is None:
-            problems.append(f"contact {method} is empty")
-        else:
-            methods[method] = value
-    checks = (
-        ("phone", _PHONE_PATTERN, "a number such as 116 123, or 111, option 2"),
-        ("text", _TEXT_PATTERN, "what to text and the number, such as SHOUT to 85258"),
-        ("email", _EMAIL_PATTERN, "an email address"),
-        ("web", _WEB_PATTERN, "a web address starting https://"),
-    )
-    for method, pattern, expected in checks:
-        if method in methods and not pattern.search(methods[method]):
-            problems.append(f"contact {method} '{methods[method]}' is not {expected}")
-    if not methods and not problems:
-        problems.append("no contact method (phone, text, email, web or in_person)")
-    if problems:
-        return None, problems
-    return Contact(**methods), []
-
-
-def _review_date(raw: Any) -> Tuple[Optional[date], List[str]]:
-    if raw is None:
-        return None, ["missing review_by"]
-    if isinstance(raw, str):
-        try:
-            return date.fromisoformat(raw.strip()), []
-        except ValueError:
-            pass
-    return None, [f"review_by '{raw}' is not a date written as YYYY-MM-DD"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, ClassVar, Dict, List, Optional, Tuple, Union
+
+from pydantic import Field, validator
 
 from bot.content.files import ContentError, read_yaml, resolve_content_dir
+from bot.content.schema import ContentModel, missing, paragraph, read_block, text
 from bot.reflection.engine import Route
 from bot.reflection.questions import CONCERN_TYPES, URGENT_CONCERN_TYPES
 
@@ -25,10 +27,6 @@ SCENARIOS_FOLDER = "scenarios"
 TITLE_MAX_LENGTH = 60
 LEARNING_POINTS = (2, 5)
 ROUTES: Tuple[str, ...] = tuple(route.value for route in Route)
-
-REQUIRED_FIELDS: Tuple[str, ...] = ("title", "concern_type", "context", "learning_points", "turns", "expect")
-TURN_FIELDS: Tuple[str, ...] = ("say", "narrate")
-EXPECT_FIELDS: Tuple[str, ...] = ("route",)
 
 _NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A button payload as Rasa reads it: /intent, optionally followed by a JSON object of entities.
@@ -45,12 +43,26 @@ class UnknownScenario(ContentError):
         self.names = names
 
 
-@dataclass(frozen=True)
-class Turn:
+class Turn(ContentModel):
     """One message the manager sends, and what the trainer may point out to the room then."""
+
+    not_a_block: ClassVar[str] = "expected 'say' (and optionally 'narrate')"
 
     say: str
     narrate: Optional[str] = None
+
+    @validator("say", pre=True)
+    def _say(cls, value: Any) -> str:
+        if isinstance(value, bool):
+            raise ValueError('say is read as true or false; put yes or no in quotes, such as say: "no"')
+        say = text(value, "say")
+        if say.startswith("/"):
+            _check_payload(say)
+        return say
+
+    @validator("narrate", pre=True)
+    def _narrate(cls, value: Any) -> Optional[str]:
+        return None if value is None else paragraph(value, "narrate")
 
     @property
     def is_payload(self) -> bool:
@@ -58,17 +70,92 @@ class Turn:
         return self.say.startswith("/")
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Expect(ContentModel):
+    """Where the reflection must lead."""
+
+    not_a_block: ClassVar[str] = "expect must hold the route, such as 'route: system_learning'"
+
+    route: str
+
+    @validator("route", pre=True)
+    def _route(cls, value: Any) -> str:
+        if value not in ROUTES:
+            raise ValueError(f"unknown route '{value}' (one of: {', '.join(ROUTES)})")
+        return value
+
+
+class Scenario(ContentModel):
     """A fictional concern, the manager's side of the conversation and where it must lead."""
+
+    not_a_block: ClassVar[str] = (
+        "expected a scenario: title, concern_type, context, learning_points, turns and expect"
+    )
 
     name: str
     title: str
     concern_type: str
     context: str
     learning_points: Tuple[str, ...]
-    turns: Tuple[Turn, ...]
-    expect_route: str
+    turns: Tuple[Turn, ...] = Field(..., label="turn {n}")
+    expect: Expect = Field(..., label="expect")
+
+    @validator("title", "context", "learning_points", "turns", "expect", "concern_type", pre=True)
+    def _given(cls, value: Any) -> Any:
+        # Left empty counts as missing, whatever the field holds.
+        if value in (None, "", [], {}):
+            raise missing()
+        return value
+
+    @validator("title", pre=True)
+    def _title(cls, value: Any) -> str:
+        title = text(value, "title")
+        if len(title) > TITLE_MAX_LENGTH:
+            raise ValueError(f"title is longer than {TITLE_MAX_LENGTH} characters")
+        return title
+
+    @validator("concern_type", pre=True)
+    def _concern_type(cls, value: Any) -> str:
+        if value not in CONCERN_TYPES:
+            raise ValueError(f"unknown concern_type '{value}' (one of: {', '.join(CONCERN_TYPES)})")
+        return value
+
+    @validator("context", pre=True)
+    def _context(cls, value: Any) -> str:
+        return paragraph(value, "context")
+
+    @validator("learning_points", pre=True)
+    def _learning_points(cls, value: Any) -> Tuple[str, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("learning_points must be a list")
+        low, high = LEARNING_POINTS
+        if not low <= len(value) <= high:
+            raise ValueError(f"learning_points has {len(value)} points; give {low} to {high}")
+        points = []
+        for position, point in enumerate(value, start=1):
+            if not isinstance(point, str) or not point.strip():
+                raise ValueError(f"learning point {position} must be text")
+            points.append(" ".join(point.split()))
+        return tuple(points)
+
+    @validator("turns", pre=True)
+    def _turns(cls, value: Any) -> Any:
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("turns must be a list of turns, each with 'say'")
+        return value
+
+    @validator("expect")
+    def _urgent_concerns_escalate(cls, value: Expect, values: Dict[str, Any]) -> Expect:
+        concern_type = values.get("concern_type")
+        if concern_type in URGENT_CONCERN_TYPES and value.route != Route.ESCALATE_NOW.value:
+            raise ValueError(
+                f"expect: a {concern_type} concern always escalates now, so its route must be escalate_now"
+            )
+        return value
+
+    @property
+    def expect_route(self) -> str:
+        """The route the reflection must reach."""
+        return self.expect.route
 
     def as_message(self) -> Dict[str, Any]:
         """The scenario as the ``pause_demo`` custom message that clients replay."""
@@ -93,20 +180,12 @@ def read_scenario_file(path: Path, label: Optional[str] = None) -> Tuple[Optiona
     """
     label = label or f"{SCENARIOS_FOLDER}/{path.name}"
     data = read_yaml(path, label)
-    problems = [f"{label}: {problem}" for problem in _problems(path.stem, data)]
-    if problems:
-        return None, problems
-    turns = tuple(Turn(turn["say"].strip(), _optional_text(turn.get("narrate"))) for turn in data["turns"])
-    scenario = Scenario(
-        name=path.stem,
-        title=data["title"].strip(),
-        concern_type=data["concern_type"],
-        context=" ".join(data["context"].split()),
-        learning_points=tuple(" ".join(point.split()) for point in data["learning_points"]),
-        turns=turns,
-        expect_route=data["expect"]["route"],
-    )
-    return scenario, []
+    if not _NAME_PATTERN.match(path.stem):
+        return None, [
+            f"{label}: the file name '{path.stem}' is not kebab-case (lower-case letters, digits and hyphens)"
+        ]
+    scenario, problems = read_block(Scenario, data, name=path.stem)
+    return scenario, [f"{label}: {problem}" for problem in problems]
 
 
 def read_scenarios(folder: Path) -> Tuple[Tuple[Scenario, ...], List[str]]:
@@ -159,112 +238,16 @@ def scenario_problems(content_dir: Union[str, Path, None] = None) -> Tuple[int, 
     return len(scenarios), problems
 
 
-def _problems(name: str, data: Any) -> List[str]:
-    if not _NAME_PATTERN.match(name):
-        return [f"the file name '{name}' is not kebab-case (lower-case letters, digits and hyphens)"]
-    if not isinstance(data, dict):
-        return ["expected a scenario: title, concern_type, context, learning_points, turns and expect"]
-    problems = [f"missing {field}" for field in REQUIRED_FIELDS if data.get(field) in (None, "", [], {})]
-    problems += [f"unknown field '{key}'" for key in data if key not in REQUIRED_FIELDS]
-    problems += _title_problems(data.get("title"))
-    problems += _concern_problems(data.get("concern_type"))
-    if data.get("context") not in (None, "") and not _is_text(data.get("context")):
-        problems.append("context must be text")
-    problems += _learning_point_problems(data.get("learning_points"))
-    problems += _turn_problems(data.get("turns"))
-    problems += _expect_problems(data.get("expect"), data.get("concern_type"))
-    return problems
-
-
-def _title_problems(title: Any) -> List[str]:
-    if title in (None, ""):
-        return []
-    if not _is_text(title):
-        return ["title must be text"]
-    if len(title.strip()) > TITLE_MAX_LENGTH:
-        return [f"title is longer than {TITLE_MAX_LENGTH} characters"]
-    return []
-
-
-def _concern_problems(concern_type: Any) -> List[str]:
-    if concern_type in (None, "") or concern_type in CONCERN_TYPES:
-        return []
-    return [f"unknown concern_type '{concern_type}' (one of: {', '.join(CONCERN_TYPES)})"]
-
-
-def _learning_point_problems(points: Any) -> List[str]:
-    if points in (None, []):
-        return []
-    if not isinstance(points, list):
-        return ["learning_points must be a list"]
-    low, high = LEARNING_POINTS
-    problems = []
-    if not low <= len(points) <= high:
-        problems.append(f"learning_points has {len(points)} points; give {low} to {high}")
-    problems += [
-        f"learning point {position} must be text"
-        for position, point in enumerate(points, start=1)
-        if not _is_text(point)
-    ]
-    return problems
-
-
-def _turn_problems(turns: Any) -> List[str]:
-    if turns in (None, []):
-        return []
-    if not isinstance(turns, list):
-        return ["turns must be a list of turns, each with 'say'"]
-    problems = []
-    for position, turn in enumerate(turns, start=1):
-        where = f"turn {position}"
-        if not isinstance(turn, dict):
-            problems.append(f"{where}: expected 'say' (and optionally 'narrate')")
-            continue
-        problems += [f"{where}: unknown field '{key}'" for key in turn if key not in TURN_FIELDS]
-        say = turn.get("say")
-        if isinstance(say, bool):
-            problems.append(f"{where}: say is read as true or false; put yes or no in quotes, such as say: \"no\"")
-        elif not _is_text(say):
-            problems.append(f"{where}: missing say")
-        elif say.strip().startswith("/"):
-            problems += [f"{where}: {problem}" for problem in _payload_problems(say.strip())]
-        if turn.get("narrate") is not None and not _is_text(turn.get("narrate")):
-            problems.append(f"{where}: narrate must be text")
-    return problems
-
-
-def _payload_problems(payload: str) -> List[str]:
+def _check_payload(payload: str) -> None:
+    """A button payload as Rasa reads it: /intent, optionally followed by a JSON object of entities."""
     match = _PAYLOAD_PATTERN.match(payload)
     if not match:
-        return [f"'{payload}' is not a button payload such as /affirm or /inform{{\"concern_type\": \"clinical\"}}"]
+        raise ValueError(
+            f"'{payload}' is not a button payload such as /affirm or /inform{{\"concern_type\": \"clinical\"}}"
+        )
     entities = match.group("entities")
     if entities:
         try:
             json.loads(entities)
         except ValueError:
-            return [f"the entities in '{payload}' are not valid JSON"]
-    return []
-
-
-def _expect_problems(expect: Any, concern_type: Any) -> List[str]:
-    if expect in (None, {}):
-        return []
-    if not isinstance(expect, dict):
-        return ["expect must hold the route, such as 'route: system_learning'"]
-    problems = [f"expect: unknown field '{key}'" for key in expect if key not in EXPECT_FIELDS]
-    route = expect.get("route")
-    if route is None:
-        problems.append("expect: missing route")
-    elif route not in ROUTES:
-        problems.append(f"expect: unknown route '{route}' (one of: {', '.join(ROUTES)})")
-    elif concern_type in URGENT_CONCERN_TYPES and route != Route.ESCALATE_NOW.value:
-        problems.append(f"expect: a {concern_type} concern always escalates now, so its route must be escalate_now")
-    return problems
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and bool(value.strip())
-
-
-def _optional_text(value: Any) -> Optional[str]:
-    return " ".join(value.split()) if _is_text(value) else None
+            raise ValueError(f"the entities in '{payload}' are not valid JSON") from None

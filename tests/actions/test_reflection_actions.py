@@ -9,11 +9,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.reflection import (
     ActionAskDecision,
-    ActionAskFeedbackHelpful,
     ActionCompleteReflection,
     ActionStopReflection,
     ValidateReflectionForm,
+    decision_from,
     parse_rating,
+    record_decision,
 )
 from bot.store import get_case, session_scope
 
@@ -96,12 +97,27 @@ def test_free_text_good_outcome_keeps_only_the_category():
     ("I'll go ahead with the investigation", "formal"), ("speak to HR first", "hr_advice"),
     ("I think a fact-find", "fact_find"), ("banana", None), ("", None),
 ])
-def test_validate_decision(text, expected):
-    slots = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None)
+def test_decision_from(text, expected):
+    answers = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None)
+    assert decision_from(text, answers) == expected
+
+
+async def test_an_invalid_decision_is_asked_again_and_nothing_is_recorded():
     dispatcher = CollectingDispatcher()
-    result = ValidateReflectionForm().validate_decision(text, dispatcher, tracker(slots), DOMAIN)
-    assert result == {"decision": expected}
-    assert responses(dispatcher) == ([] if expected else ["utter_invalid_decision"])
+    result = await ValidateReflectionForm().validate_decision("banana", dispatcher, tracker(FORMAL_ANSWERS), DOMAIN)
+    assert result == {"decision": None}
+    assert responses(dispatcher) == ["utter_invalid_decision"]
+
+
+async def test_a_valid_decision_is_recorded_as_it_is_accepted(outcome_store):
+    dispatcher = CollectingDispatcher()
+    result = await ValidateReflectionForm().validate_decision(
+        "speak to HR first", dispatcher, tracker(FORMAL_ANSWERS), DOMAIN
+    )
+    assert result == {"decision": "hr_advice", "case_reference": result["case_reference"]}
+    assert responses(dispatcher) == ["utter_case_recorded", "utter_summary"]
+    with session_scope() as session:
+        assert get_case(session, result["case_reference"]).decision == "hr_advice"
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -127,13 +143,12 @@ async def test_ask_decision_explains_the_route_and_offers_its_alternatives():
 
 async def test_decision_records_the_case_once_and_gives_reference_and_summary(outcome_store):
     slots = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None, decision="formal")
-    action = ActionAskFeedbackHelpful()
     first, second = CollectingDispatcher(), CollectingDispatcher()
-    events = await action.run(first, tracker(slots), DOMAIN)
-    reference = events[0]["value"]
-    assert events == [SlotSet("case_reference", reference)]
+    slots_set = record_decision(first, tracker(slots), "formal", DOMAIN)
+    reference = slots_set["case_reference"]
+    assert slots_set == {"case_reference": reference}
     assert responses(first) == ["utter_override_noted", "utter_formal_safeguards", "utter_case_recorded",
-                                "utter_summary", "utter_ask_feedback_helpful"]
+                                "utter_summary"]
     summary = first.messages[3]
     assert summary["reference"] == reference and "Talk to HR" not in summary["decision"]
     download = first.messages[4]["custom"]["pause_summary"]
@@ -145,12 +160,11 @@ async def test_decision_records_the_case_once_and_gives_reference_and_summary(ou
     assert any(line.startswith("- ") and line.endswith(" yes") for line in lines)
     assert "{" not in download["text"]
     # A retried write of the same reflection (same conversation, same start) stores nothing new.
-    again = await action.run(second, tracker(slots), DOMAIN)
-    assert again == [SlotSet("case_reference", reference)]
-    # Asked again after a pause, with the reference known: only the question.
+    assert record_decision(second, tracker(slots), "formal", DOMAIN) == {"case_reference": reference}
+    # Once the reference is known, nothing is recorded or said again.
     third = CollectingDispatcher()
-    assert await action.run(third, tracker(dict(slots, case_reference=reference)), DOMAIN) == []
-    assert responses(third) == ["utter_ask_feedback_helpful"]
+    assert record_decision(third, tracker(dict(slots, case_reference=reference)), "formal", DOMAIN) == {}
+    assert third.messages == []
     with session_scope() as session:
         case = get_case(session, reference)
         assert (case.route, case.decision, case.override, case.channel) == ("informal_resolution", "formal", True, "rest")
@@ -163,11 +177,32 @@ async def test_an_unreachable_store_is_told_not_hidden(monkeypatch, tmp_path):
     from bot.store import dispose_engines
     get_settings.cache_clear(); dispose_engines()
     dispatcher = CollectingDispatcher()
-    events = await ActionAskFeedbackHelpful().run(dispatcher, tracker(dict(FORMAL_ANSWERS, decision="coaching")), DOMAIN)
+    slots_set = record_decision(dispatcher, tracker(FORMAL_ANSWERS), "coaching", DOMAIN)
     get_settings.cache_clear(); dispose_engines()
     assert "utter_record_failed" in responses(dispatcher)
     assert "utter_case_recorded" not in responses(dispatcher)
-    assert SlotSet("feedback_helpful", "skip") in events
+    assert slots_set == {"feedback_helpful": "skip", "feedback_recommend": None}
+
+
+async def test_completing_saves_the_feedback_and_thanks_for_it(outcome_store):
+    reference = record_decision(CollectingDispatcher(), tracker(FORMAL_ANSWERS), "coaching", DOMAIN)["case_reference"]
+    slots = dict(FORMAL_ANSWERS, decision="coaching", case_reference=reference,
+                 feedback_helpful="4", feedback_recommend="yes")
+    dispatcher = CollectingDispatcher()
+    events = await ActionCompleteReflection().run(dispatcher, tracker(slots, loop=None), DOMAIN)
+    assert responses(dispatcher) == ["utter_thanks_feedback"]
+    assert SlotSet("case_reference", None) in events
+    with session_scope() as session:
+        case = get_case(session, reference)
+        assert (case.helpfulness, case.would_recommend) == (4, True)
+
+
+async def test_completing_after_a_failed_record_thanks_for_no_feedback():
+    dispatcher = CollectingDispatcher()
+    slots = dict(FORMAL_ANSWERS, decision="coaching", feedback_helpful="skip")
+    events = await ActionCompleteReflection().run(dispatcher, tracker(slots, loop=None), DOMAIN)
+    assert responses(dispatcher) == []
+    assert SlotSet("decision", None) in events
 
 
 async def test_urgent_route_is_given_recorded_as_escalated_and_the_reflection_reset(outcome_store):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import in_ci
+from tests.conftest import missing
 from tests.support.servers import REPO, running_pause
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,10 +23,7 @@ def require(path: Path, what: str) -> None:
     """Skip locally, fail in CI, when something the browser tests need is missing."""
     if path.exists():
         return
-    message = f"{what} is missing ({path.name}); run `make browser-deps`"
-    if in_ci():
-        pytest.fail(f"{message}; CI needs it")
-    pytest.skip(message)
+    missing(f"{what} is missing ({path.name}); run `make browser-deps`")
 
 
 @pytest.fixture(scope="session")

@@ -61,8 +61,8 @@ class ScriptedAgent:
 def main(port: int) -> None:
     from rasa.core.run import configure_app
 
-    from bot.channels.rest import PauseRestInput
-    from bot.channels.web import WebInput
+    from components.channels.rest import PauseRestInput
+    from components.channels.web import WebInput
 
     app = configure_app(
         [PauseRestInput(), WebInput()], cors=os.environ.get("STUB_CORS") or None, enable_api=False, port=port

@@ -1,4 +1,4 @@
-"""The channel protections on their own: rate limiter, request parsing, settings, turn guard, history."""
+"""The channel protections on their own: request parsing, browser policy, turn guard, history."""
 import asyncio
 from types import SimpleNamespace
 
@@ -6,17 +6,11 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 
-from bot.channels.protection import (
-    FALLBACK_TEXT,
-    BadRequest,
-    TokenBucketLimiter,
-    answer_turn,
-    domain_text,
-    parse_message_request,
-)
-from bot.channels.settings import ChannelSettings, load_channel_settings
-from bot.channels.web import history_messages, security_headers
-from bot.settings import SettingsError
+from bot.channels.messages import BadRequest, parse_message_request
+from bot.channels.web import security_headers
+from bot.settings import Settings
+from components.channels.protection import FALLBACK_TEXT, answer_turn, domain_text
+from components.channels.web import history_messages
 
 TEXTS = {
     "utter_technical_problem": "Something went wrong on my side.",
@@ -27,66 +21,6 @@ TEXTS = {
 def app_with_domain(texts=TEXTS):
     domain = SimpleNamespace(responses={name: [{"text": text}] for name, text in texts.items()})
     return SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(domain=domain)))
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
-
-
-# Rate limiter
-
-
-def test_a_burst_is_allowed_then_the_next_message_waits():
-    clock = Clock()
-    limiter = TokenBucketLimiter(per_minute=60, burst=3, clock=clock)
-    assert [limiter.wait_needed("a") for _ in range(3)] == [0.0, 0.0, 0.0]
-    wait = limiter.wait_needed("a")
-    assert wait == pytest.approx(1.0)
-    assert limiter.wait_needed("b") == 0.0, "another sender has its own bucket"
-
-
-def test_tokens_come_back_at_the_configured_rate():
-    clock = Clock()
-    limiter = TokenBucketLimiter(per_minute=30, burst=2, clock=clock)
-    limiter.wait_needed("a"), limiter.wait_needed("a")
-    assert limiter.wait_needed("a") > 0
-    clock.now += 2.0  # 30 a minute: one token every two seconds
-    assert limiter.wait_needed("a") == 0.0
-    assert limiter.wait_needed("a") > 0
-
-
-def test_a_fast_human_never_meets_the_default_limit():
-    clock = Clock()
-    defaults = ChannelSettings()
-    limiter = TokenBucketLimiter(defaults.rate_limit_per_minute, defaults.rate_limit_burst, clock=clock)
-    # A whole reflection clicked as fast as a person can (one answer every half second), twice over.
-    for _ in range(50):
-        assert limiter.wait_needed("manager") == 0.0
-        clock.now += 0.5
-
-
-def test_a_script_flooding_messages_is_limited():
-    clock = Clock()
-    defaults = ChannelSettings()
-    limiter = TokenBucketLimiter(defaults.rate_limit_per_minute, defaults.rate_limit_burst, clock=clock)
-    waits = [limiter.wait_needed("script") for _ in range(100)]
-    assert waits.count(0.0) == defaults.rate_limit_burst
-
-
-def test_a_rate_of_zero_switches_limiting_off():
-    limiter = TokenBucketLimiter(per_minute=0, burst=1)
-    assert all(limiter.wait_needed("a") == 0.0 for _ in range(100))
-
-
-def test_the_limiter_forgets_the_oldest_senders_beyond_its_bound():
-    limiter = TokenBucketLimiter(per_minute=60, burst=1, max_keys=10, clock=Clock())
-    for number in range(100):
-        limiter.wait_needed(f"sender-{number}")
-    assert len(limiter._buckets) == 10
 
 
 # Request parsing
@@ -130,57 +64,8 @@ def test_malformed_requests_are_refused_with_a_reason(body, code):
     assert refused.value.message
 
 
-# Settings
-
-
-def test_channel_settings_have_safe_defaults():
-    settings = load_channel_settings({})
-    assert settings == ChannelSettings()
-    assert settings.max_request_bytes == 64 * 1024
-    assert settings.web_allowed_origins == ()
-    assert settings.web_frame_ancestors == ("'self'",)
-
-
-def test_channel_settings_are_read_from_the_environment():
-    settings = load_channel_settings(
-        {
-            "PAUSE_RATE_LIMIT_PER_MINUTE": "120",
-            "PAUSE_RATE_LIMIT_BURST": "10",
-            "PAUSE_MAX_REQUEST_BYTES": "8192",
-            "PAUSE_TURN_TIMEOUT_SECONDS": "12.5",
-            "PAUSE_WEB_ALLOWED_ORIGINS": "https://Intranet.Example.nhs.uk, http://localhost:8080/",
-            "PAUSE_WEB_FRAME_ANCESTORS": "'self' https://*.example.nhs.uk",
-        }
-    )
-    assert settings.rate_limit_per_minute == 120
-    assert settings.rate_limit_burst == 10
-    assert settings.max_request_bytes == 8192
-    assert settings.turn_timeout_seconds == 12.5
-    assert settings.web_allowed_origins == ("https://intranet.example.nhs.uk", "http://localhost:8080")
-    assert settings.web_frame_ancestors == ("'self'", "https://*.example.nhs.uk")
-
-
-@pytest.mark.parametrize(
-    "name, value",
-    [
-        ("PAUSE_RATE_LIMIT_PER_MINUTE", "-1"),
-        ("PAUSE_RATE_LIMIT_BURST", "0"),
-        ("PAUSE_MAX_REQUEST_BYTES", "100"),
-        ("PAUSE_MAX_REQUEST_BYTES", "lots"),
-        ("PAUSE_TURN_TIMEOUT_SECONDS", "0"),
-        ("PAUSE_WEB_ALLOWED_ORIGINS", "intranet.example.nhs.uk"),
-        ("PAUSE_WEB_ALLOWED_ORIGINS", "https://intranet.example.nhs.uk/page"),
-        ("PAUSE_WEB_FRAME_ANCESTORS", "https://a.example; script-src *"),
-        ("PAUSE_WEB_FRAME_ANCESTORS", "'unsafe-inline'"),
-    ],
-)
-def test_unusable_channel_settings_fail_naming_the_variable(name, value):
-    with pytest.raises(SettingsError, match=name):
-        load_channel_settings({name: value})
-
-
 def test_the_page_policy_allows_no_inline_script_and_names_the_frame_ancestors():
-    headers = security_headers(ChannelSettings(web_frame_ancestors=("'self'", "https://intranet.example.nhs.uk")))
+    headers = security_headers(Settings(web_frame_ancestors=("'self'", "https://intranet.example.nhs.uk")))
     policy = headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy

@@ -12,7 +12,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from bot.channels.teams import (
+from bot.channels.teams_tokens import (
     CLOCK_SKEW_SECONDS,
     KEYS_MAX_AGE_SECONDS,
     RETRY_AFTER_FAILURE_SECONDS,

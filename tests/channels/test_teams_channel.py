@@ -11,18 +11,12 @@ from pathlib import Path
 import pytest
 import requests
 
-import bot.channels.teams as teams
-from bot.channels.teams import (
-    NOT_CONFIGURED_MESSAGE,
-    AccessTokens,
-    HttpClient,
-    TeamsInput,
-    TeamsOutput,
-    conversation_key,
-    hero_cards,
-    message_text,
-)
-from bot.channels.protection import FALLBACK_TEXT
+import bot.channels.teams_tokens as teams_tokens
+import components.channels.teams as teams
+from bot.channels.teams_activities import conversation_key, hero_cards, message_text
+from bot.channels.teams_tokens import AccessTokens, HttpClient
+from components.channels.protection import FALLBACK_TEXT
+from components.channels.teams import NOT_CONFIGURED_MESSAGE, TeamsInput, TeamsOutput
 from bot.settings import get_settings
 from tests.support.bot_framework_stub import BotFrameworkStub, message_activity, new_key
 
@@ -181,12 +175,12 @@ def test_without_settings_the_channel_is_off_and_logs_how_to_turn_it_on(monkeypa
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     try:
-        with caplog.at_level("INFO", logger="bot.channels.teams"):
+        with caplog.at_level("INFO", logger="components.channels.teams"):
             channel = TeamsInput.from_credentials(None)
     finally:
         get_settings.cache_clear()
     assert not channel.configured
-    [record] = [r for r in caplog.records if r.name == "bot.channels.teams"]
+    [record] = [r for r in caplog.records if r.name == "components.channels.teams"]
     assert "PAUSE_TEAMS_APP_ID" in record.getMessage() and "503" in record.getMessage()
 
 
@@ -322,7 +316,7 @@ async def test_a_wrong_app_password_sends_nothing_and_says_why(stub, caplog):
     )
     try:
         output = output_for(stub, channel, message_activity(stub, "hello"))
-        with caplog.at_level("ERROR", logger="bot.channels.teams"):
+        with caplog.at_level("ERROR", logger="components.channels.teams"):
             await output.send_text_message("user", "Hello")
     finally:
         await channel.http.close()
@@ -342,8 +336,9 @@ async def test_no_blocking_requests_call_is_made_on_the_whole_path(stub, channel
     assert reply.authorized and reply.body["attachments"][0]["content"]["text"] == "Pick one"
 
 
-def test_the_module_does_not_use_requests():
-    tree = ast.parse(Path(teams.__file__).read_text())
+@pytest.mark.parametrize("module", [teams, teams_tokens])
+def test_the_modules_do_not_use_requests(module):
+    tree = ast.parse(Path(module.__file__).read_text())
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)

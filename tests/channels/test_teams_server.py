@@ -14,7 +14,7 @@ import pytest
 import requests
 import yaml
 
-from bot.channels.teams import conversation_key
+from bot.channels.teams_activities import conversation_key
 from tests.support.bot_framework_stub import BotFrameworkStub, message_activity, new_key
 from tests.support.servers import API_TOKEN, Servers, running_pause
 

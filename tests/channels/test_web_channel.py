@@ -18,7 +18,7 @@ BURST = 5
 MAX_BYTES = 4096
 INTRANET = "https://intranet.example.nhs.uk"
 RASA_CORS_ORIGIN = "https://other.example.org"
-STATIC = REPO / "bot" / "channels" / "web_static"
+STATIC = REPO / "components" / "channels" / "web_static"
 RESPONSES = yaml.safe_load((REPO / "domain.yml").read_text())["responses"]
 
 

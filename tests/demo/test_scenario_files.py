@@ -7,6 +7,7 @@ import yaml
 
 from bot.content.check import check_content, main
 from bot.content.scenarios import (
+    Expect,
     Scenario,
     Turn,
     UnknownScenario,
@@ -108,10 +109,10 @@ def test_a_scenario_becomes_the_pause_demo_message(tmp_path):
         context="A fictional ward. A fictional nurse.",
         learning_points=("One point.", "Another point."),
         turns=(
-            Turn("I have a concern about a nurse", "Say what happens."),
-            Turn('/inform{"urgent_screen": "none"}', None),
+            Turn(say="I have a concern about a nurse", narrate="Say what happens."),
+            Turn(say='/inform{"urgent_screen": "none"}'),
         ),
-        expect_route="system_learning",
+        expect=Expect(route="system_learning"),
     )
     assert scenario.turns[1].is_payload and not scenario.turns[0].is_payload
     assert scenario.as_message() == {
@@ -153,7 +154,7 @@ def test_an_unknown_name_lists_the_names_there_are(tmp_path):
         (changed(turns=[{"say": '/inform{"urgent_screen": none}'}]), ["turn 1: the entities in"]),
         (changed(turns=[{"say": "/Inform please"}]), ["turn 1: '/Inform please' is not a button payload"]),
         (changed(expect={"route": "sack_them"}), ["expect: unknown route 'sack_them'"]),
-        (changed(expect={"rout": "development"}), ["expect: unknown field 'rout'", "expect: missing route"]),
+        (changed(expect={"rout": "development"}), ["expect: missing route", "expect: unknown field 'rout'"]),
         (changed(concern_type="fraud"), ["expect: a fraud concern always escalates now"]),
         (changed(title="x" * 61), ["title is longer than 60 characters"]),
         (changed(learn_points=["a", "b"]), ["unknown field 'learn_points'"]),

@@ -15,6 +15,7 @@ import stat
 import subprocess
 import textwrap
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, Iterator, List, Set
 
@@ -22,7 +23,9 @@ import pytest
 import requests
 import yaml
 
-from tests.support.servers import Servers, free_port, running_pause
+from bot.settings import DEFAULT_MAX_REQUEST_BYTES
+from tests.conftest import missing
+from tests.support.servers import free_port, running_pause
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -150,7 +153,7 @@ def test_every_variable_in_env_example_is_in_the_readme() -> None:
 def test_every_pause_variable_is_read_by_the_code() -> None:
     code = "\n".join(
         path.read_text(encoding="utf-8")
-        for path in [*(REPO / "bot").rglob("*.py"), *(REPO / "components").glob("*.py"), REPO / "scripts" / "serve.sh"]
+        for path in [*(REPO / "bot").rglob("*.py"), *(REPO / "components").rglob("*.py"), REPO / "scripts" / "serve.sh"]
     )
     unread = {
         name for name in example_variables() | deployment_variables()
@@ -165,9 +168,14 @@ def test_every_pause_variable_is_read_by_the_code() -> None:
 
 def test_nginx_routes_the_webhooks_and_nothing_else() -> None:
     locations = nginx_locations(NGINX_DIRECTIVES)
-    assert set(locations) == {"/webhooks/", "= /nginx-health", "/"}
+    assert set(locations) == {"/webhooks/", "/webhooks/botframework/", "= /nginx-health", "/"}
     assert "proxy_pass http://pause_rasa;" in locations["/webhooks/"]
-    assert [path for path, body in locations.items() if "proxy_pass" in body] == ["/webhooks/"]
+    assert [path for path, body in locations.items() if "proxy_pass" in body] == [
+        "/webhooks/", "/webhooks/botframework/"
+    ]
+    # Each client address is capped, except Microsoft's, which carry Teams' signed tokens.
+    assert "limit_req zone=pause_per_address" in locations["/webhooks/"]
+    assert "limit_req" not in locations["/webhooks/botframework/"]
     assert "return 404;" in locations["/"]
     # The replicas share their stores: no sticky sessions.
     assert "ip_hash" not in NGINX_DIRECTIVES and "sticky" not in NGINX_DIRECTIVES
@@ -175,10 +183,9 @@ def test_nginx_routes_the_webhooks_and_nothing_else() -> None:
 
 
 def test_the_nginx_body_limit_is_the_channels_limit() -> None:
-    channel_settings = pytest.importorskip("bot.channels.settings")
     limit = re.search(r"client_max_body_size\s+(\d+)k;", NGINX)
     assert limit is not None
-    assert int(limit.group(1)) * 1024 == channel_settings.DEFAULT_MAX_REQUEST_BYTES
+    assert int(limit.group(1)) * 1024 == DEFAULT_MAX_REQUEST_BYTES
     assert HELM["ingress"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"] == f"{limit.group(1)}k"
 
 
@@ -198,7 +205,7 @@ def local_nginx_config(folder: Path, rasa_ports: List[int], listen: int) -> Path
 def nginx_binary() -> str:
     binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if binary is None:
-        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+        missing("nginx is not installed (scripts/ensure_services.sh installs it)")
     return binary
 
 
@@ -275,6 +282,30 @@ def test_through_nginx_a_body_over_the_limit_is_refused(pause_behind_nginx: str)
         json={"sender": "through-nginx-large", "message": "x" * (65 * 1024)}, timeout=30,
     )
     assert response.status_code == 413
+
+
+@pytest.mark.model
+def test_through_nginx_a_flood_from_one_address_is_refused_but_not_teams(pause_behind_nginx: str) -> None:
+    def post(_: int) -> int:
+        # Malformed on purpose: the channel answers 400 at once, so only nginx's cap is measured.
+        return requests.post(f"{pause_behind_nginx}/webhooks/rest/webhook", data="x", timeout=30).status_code
+
+    def teams(_: int) -> int:
+        return requests.get(f"{pause_behind_nginx}/webhooks/botframework/", timeout=30).status_code
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(post, range(300)))
+        elapsed = time.monotonic() - started
+        teams_statuses = list(pool.map(teams, range(300)))
+    try:
+        assert set(statuses) == {400, 429}
+        # At most the burst (100) at once, then 10 a second.
+        assert statuses.count(400) <= 100 + 1 + 10 * elapsed + 1
+        assert set(teams_statuses) == {200}
+    finally:
+        # The address's allowance refills (10 a second) before other tests use this nginx.
+        time.sleep(12)
 
 
 # Helm values
@@ -408,7 +439,7 @@ def compose_command() -> List[str]:
         return [docker, "compose"]
     if shutil.which("docker-compose"):
         return [shutil.which("docker-compose")]  # type: ignore[list-item]
-    pytest.skip("neither `docker compose` nor docker-compose is installed")
+    missing("neither `docker compose` nor docker-compose is installed (scripts/ensure_services.sh installs it)")
 
 
 def compose_config(tmp_path: Path, env: Dict[str, str]) -> subprocess.CompletedProcess:

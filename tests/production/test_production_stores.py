@@ -18,7 +18,7 @@ from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import TrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
-from bot.settings import SettingsError, get_settings, load_settings
+from bot.settings import get_settings
 from components.event_broker import PauseEventBroker
 from components.lock_store import KEY_PREFIX, PauseLockStore
 from components.tracker_store import RedactingSQLTrackerStore
@@ -51,48 +51,6 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]
 def endpoint(name: str):
     """One section of the project's endpoints.yml, read as Rasa reads it."""
     return read_endpoint_config(str(ENDPOINTS), name)
-
-
-# Settings
-
-
-def test_production_services_are_off_by_default() -> None:
-    settings = load_settings({})
-    assert settings.redis_url is None
-    assert settings.rabbitmq_url is None
-    assert settings.rabbitmq_queue == "pause_events"
-
-
-def test_production_services_are_read_from_the_environment() -> None:
-    settings = load_settings(
-        {
-            "PAUSE_REDIS_URL": "rediss://:secret@cache.internal:6380/2",
-            "PAUSE_RABBITMQ_URL": "amqps://pause:secret@mq.internal/analytics",
-            "PAUSE_RABBITMQ_QUEUE": "pause.events",
-        }
-    )
-    assert settings.redis_url == "rediss://:secret@cache.internal:6380/2"
-    assert settings.rabbitmq_url == "amqps://pause:secret@mq.internal/analytics"
-    assert settings.rabbitmq_queue == "pause.events"
-    # Passwords in these URLs never appear when settings are printed.
-    assert "secret" not in repr(settings)
-
-
-@pytest.mark.parametrize(
-    "variable, value",
-    [
-        ("PAUSE_REDIS_URL", "127.0.0.1:6379"),
-        ("PAUSE_REDIS_URL", "http://127.0.0.1:6379"),
-        ("PAUSE_REDIS_URL", "redis://127.0.0.1:6379/cache"),
-        ("PAUSE_REDIS_URL", "redis://127.0.0.1:99999/1"),
-        ("PAUSE_RABBITMQ_URL", "127.0.0.1:5672"),
-        ("PAUSE_RABBITMQ_URL", "redis://127.0.0.1:5672"),
-        ("PAUSE_RABBITMQ_QUEUE", "events with spaces"),
-    ],
-)
-def test_an_unusable_service_url_names_its_variable(variable: str, value: str) -> None:
-    with pytest.raises(SettingsError, match=variable):
-        load_settings({variable: value})
 
 
 # Lock store

@@ -1,7 +1,9 @@
 """Protections for Pause's public channels, reusable by any Rasa input channel.
 
-- ``parse_message_request``: the ``{"sender", "message"}`` JSON body checked, or a clear 400.
-- ``TokenBucketLimiter``: per-sender rate limiting; the limited reply is ``utter_slow_down`` (429).
+- ``json_error``: a ``BadRequest`` (bot/channels/messages.py: the posted body checked) as a
+  clear JSON error.
+- ``limited_turn_reply``: per-sender rate limiting (bot/channels/limits.py); the limited reply
+  is ``utter_slow_down`` (429).
 - ``protect_blueprint``: lowers Sanic's ``REQUEST_MAX_SIZE`` to the configured limit (413 above
   it), answers Sanic's own request errors as JSON and marks every reply ``nosniff``.
 - ``answer_turn``: never silence. A turn that ends with no bot message (Rasa logs an action
@@ -13,13 +15,9 @@ The words come from the loaded model's domain (domain.yml), never from here.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, Sanic, response
@@ -27,7 +25,9 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.settings import ChannelSettings
+from bot.channels.limits import SenderRateLimit
+from bot.channels.messages import BadRequest
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -36,90 +36,6 @@ SLOW_DOWN = "utter_slow_down"
 
 # Only used when no model is loaded, so there is no domain to read the words from.
 FALLBACK_TEXT = "Sorry, Pause cannot answer just now. Please try again in a moment."
-
-MAX_SENDER_CHARS = 256
-
-
-class BadRequest(Exception):
-    """A request Pause cannot take, answered with a JSON error and an HTTP status."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-
-@dataclass(frozen=True)
-class MessageRequest:
-    """One user message as posted to a channel."""
-
-    sender: str
-    text: str
-    metadata: Optional[Dict[str, Any]] = None
-    input_channel: Optional[str] = None
-
-
-def parse_message_request(body: bytes) -> MessageRequest:
-    """Read ``{"sender": ID, "message": TEXT}`` (optionally ``metadata``, ``input_channel``).
-
-    Raises ``BadRequest`` naming what is wrong, so a client never gets a 500 for its own mistake.
-    """
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise BadRequest("invalid_json", 'The request body must be JSON such as {"sender": "id", "message": "hello"}.')
-    if not isinstance(payload, dict):
-        raise BadRequest("invalid_payload", 'Expected a JSON object such as {"sender": "id", "message": "hello"}.')
-    sender = payload.get("sender")
-    if isinstance(sender, bool) or not isinstance(sender, (str, int)) or not str(sender).strip():
-        raise BadRequest("invalid_sender", '"sender" must be a non-empty string identifying the conversation.')
-    sender = str(sender)
-    if len(sender) > MAX_SENDER_CHARS:
-        raise BadRequest("invalid_sender", f'"sender" must be at most {MAX_SENDER_CHARS} characters.')
-    text = payload.get("message")
-    if not isinstance(text, str):
-        raise BadRequest("invalid_message", '"message" must be a string (the text typed, or a button payload).')
-    metadata = payload.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise BadRequest("invalid_metadata", '"metadata", when given, must be a JSON object.')
-    input_channel = payload.get("input_channel")
-    if input_channel is not None and not isinstance(input_channel, str):
-        raise BadRequest("invalid_input_channel", '"input_channel", when given, must be a string.')
-    return MessageRequest(sender, text, metadata, input_channel or None)
-
-
-class TokenBucketLimiter:
-    """A token bucket per key: ``burst`` messages at once, refilled at ``per_minute``.
-
-    Buckets live in this process's memory; the least recently used are dropped beyond
-    ``max_keys``, so a flood of new senders cannot grow it without bound.
-    """
-
-    def __init__(
-        self, per_minute: float, burst: int, max_keys: int = 50_000, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(burst)
-        self.max_keys = max_keys
-        self.clock = clock
-        self._buckets: "OrderedDict[str, Tuple[float, float]]" = OrderedDict()
-
-    def wait_needed(self, key: str) -> float:
-        """Take a token for ``key``: 0.0 when allowed, else the seconds until one is free."""
-        if self.rate <= 0:
-            return 0.0
-        now = self.clock()
-        tokens, updated = self._buckets.pop(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - updated) * self.rate)
-        if tokens >= 1.0:
-            wait, tokens = 0.0, tokens - 1.0
-        else:
-            wait = (1.0 - tokens) / self.rate
-        self._buckets[key] = (tokens, now)
-        while len(self._buckets) > self.max_keys:
-            self._buckets.popitem(last=False)
-        return wait
 
 
 def domain_text(app: Sanic, name: str) -> str:
@@ -140,9 +56,7 @@ def bot_message(app: Sanic, recipient_id: str, name: str) -> Dict[str, Any]:
 
 def json_error(error: BadRequest, headers: Optional[Dict[str, str]] = None) -> HTTPResponse:
     """A JSON error body: ``{"error": code, "message": human-readable, "status": n}``."""
-    return response.json(
-        {"error": error.code, "message": error.message, "status": error.status}, status=error.status, headers=headers
-    )
+    return response.json(error.as_json(), status=error.status, headers=headers)
 
 
 def slow_down(app: Sanic, recipient_id: str, wait_seconds: float) -> HTTPResponse:
@@ -189,14 +103,14 @@ async def answer_turn(
 
 async def limited_turn_reply(
     request: Request,
-    limiter: TokenBucketLimiter,
+    limiter: SenderRateLimit,
     sender: str,
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     make_message: Callable[[OutputChannel], UserMessage],
     timeout_seconds: float,
 ) -> HTTPResponse:
     """The HTTP reply to one posted message: 429 if the sender is over the limit, else the turn."""
-    wait = limiter.wait_needed(sender)
+    wait = await limiter.wait_needed(sender)
     if wait > 0:
         return slow_down(request.app, sender, wait)
     messages = await answer_turn(request.app, on_new_message, make_message, timeout_seconds)
@@ -209,8 +123,13 @@ def _log_late_failure(turn: "asyncio.Future[Any]") -> None:
         logger.error("a turn failed: %r", turn.exception())
 
 
-def protect_blueprint(blueprint: Blueprint, settings: ChannelSettings) -> None:
-    """Size limit, JSON errors and ``nosniff`` for every route of a public channel's blueprint."""
+def protect_blueprint(blueprint: Blueprint, settings: Settings, limiter: SenderRateLimit) -> None:
+    """Size limit, JSON errors and ``nosniff`` for every route of a public channel's blueprint;
+    its rate limit's connection closed when the server stops."""
+
+    @blueprint.listener("after_server_stop")
+    async def close_limiter(_app: Sanic, _loop: Any) -> None:
+        await limiter.close()
 
     @blueprint.listener("before_server_start")
     async def limit_request_size(app: Sanic, _loop: Any) -> None:
@@ -231,8 +150,3 @@ def protect_blueprint(blueprint: Blueprint, settings: ChannelSettings) -> None:
     async def no_sniffing(request: Request, reply: HTTPResponse) -> None:
         if reply is not None:
             reply.headers.setdefault("X-Content-Type-Options", "nosniff")
-
-
-def rate_limiter(settings: ChannelSettings) -> TokenBucketLimiter:
-    """The per-sender limiter configured by the channel settings."""
-    return TokenBucketLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)

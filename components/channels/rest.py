@@ -16,23 +16,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.protection import (
-    BadRequest,
-    json_error,
-    limited_turn_reply,
-    parse_message_request,
-    protect_blueprint,
-    rate_limiter,
-)
-from bot.channels.settings import ChannelSettings, load_channel_settings
+from bot.channels.limits import sender_rate_limit
+from bot.channels.messages import BadRequest, parse_message_request
+from bot.settings import Settings, get_settings
+from components.channels.protection import json_error, limited_turn_reply, protect_blueprint
 
 
 class PauseRestInput(RestInput):
     """The ``rest`` channel: Rasa's REST contract, protected for public use."""
 
-    def __init__(self, settings: Optional[ChannelSettings] = None) -> None:
-        self.settings = settings or load_channel_settings()
-        self.limiter = rate_limiter(self.settings)
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self.settings = settings or get_settings()
+        self.limiter = sender_rate_limit(self.settings)
 
     @classmethod
     def name(cls) -> Text:
@@ -41,7 +36,7 @@ class PauseRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The health check and the webhook, behind the shared protections."""
         webhook = Blueprint("pause_rest", __name__)
-        protect_blueprint(webhook, self.settings)
+        protect_blueprint(webhook, self.settings, self.limiter)
 
         @webhook.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:
