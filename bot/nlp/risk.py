@@ -108,7 +108,7 @@ def reading_of(text_or_doc: Union[str, Doc]) -> str:
 
 
 def _pipeline(regularisation: float) -> Pipeline:
-    words = TfidfVectorizer(ngram_range=(1, 3), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, lowercase=True)
+    words = TfidfVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", sublinear_tf=True, lowercase=True)
     characters = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, lowercase=True)
     classifier = LogisticRegression(
         C=regularisation, class_weight="balanced", max_iter=3000, random_state=SEED
