@@ -13,8 +13,8 @@ For each threshold it prints, with the rules alongside as they run in Pause:
 - prompt: look-alikes that get any crisis prompt (rules, or model >= possible).
 It then proposes the thresholds:
 - ``possible``: the highest threshold at which dev recall (rules and model, as in Pause) is still
-  whole, lowered by a margin of 0.15 for phrasing the dev set does not hold, and no lower than
-  needed: unseen crises must all get the numbers, and the check-in is the cheaper mistake;
+  whole and the model alone still catches at least 96% of the out-of-fold crises: unseen crises
+  must all get the numbers, and the check-in is the cheaper mistake;
 - ``clear``: the lowest threshold at which the model alone takes over on at most 1% of the
   out-of-fold messages and 0.5% of the dev look-alikes (the full takeover is the costly mistake).
 The out-of-fold half is the harder one: its negatives were written to look like crises.
@@ -52,7 +52,7 @@ ENTITY_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 LABEL_OF_INTENT = {"crisis": WRITER, "colleague_at_risk": COLLEAGUE}
 DEV_DIR = REPO / "tests" / "nlu" / "dev"
 GRID = [round(value, 3) for value in np.arange(0.05, 1.0, 0.025)]
-MARGIN = 0.15
+OUT_OF_FOLD_RECALL = 0.96
 
 
 @dataclass
@@ -153,8 +153,12 @@ def main(argv: Sequence[str] = ()) -> int:
             a, b = rates(oof, threshold, threshold), rates(on_dev, threshold, threshold)
             print(f"   {threshold:5.3f}   |   {a['recall']:.3f}   {a['takeover']:.3f}   {a['prompt']:.3f}  |"
                   f"  {b['recall']:.3f} ({b['missed']:2d})   {b['takeover']:.3f}   {b['prompt']:.3f}")
-        whole = [t for t in GRID if all(rates(on_dev, lower, 1.0)["missed"] == 0 for lower in GRID if lower <= t)]
-        possible = round(max(GRID[0], (max(whole) if whole else GRID[0]) - MARGIN), 3)
+        whole = [
+            t for t in GRID
+            if all(rates(on_dev, lower, 1.0)["missed"] == 0 for lower in GRID if lower <= t)
+            and rates(oof, t, 1.0)["recall"] >= OUT_OF_FOLD_RECALL
+        ]
+        possible = max(whole) if whole else GRID[0]
         clear = min(
             (t for t in GRID if t >= possible and rates(on_dev, 1.0, t)["takeover"] <= 0.005
              and rates(oof, 1.0, t)["takeover"] <= 0.01),
