@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 import yaml
 
 if TYPE_CHECKING:
+    from bot.nlp.names.recogniser import Recogniser
     from spacy.language import Language
     from spacy.matcher import Matcher
     from spacy.tokens import Doc
@@ -159,6 +160,7 @@ class _NameFinder:
     vocabulary: PiiVocabulary
     stop_words: FrozenSet[str]
     never_names: FrozenSet[str]
+    recogniser: Optional["Recogniser"]
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +172,8 @@ def _vocabulary() -> PiiVocabulary:
 def _name_finder() -> _NameFinder:
     from spacy.lang.en.stop_words import STOP_WORDS
     from spacy.matcher import Matcher
+
+    from bot.nlp.names.recogniser import recogniser_in
 
     vocabulary = _vocabulary()
     nlp = _load_blank_english()
@@ -185,7 +189,7 @@ def _name_finder() -> _NameFinder:
     matcher.add("CUE", cue_patterns)
     stop_words = frozenset(STOP_WORDS)
     never_names = vocabulary.not_names | stop_words | vocabulary.titles
-    return _NameFinder(nlp, matcher, vocabulary, stop_words, never_names)
+    return _NameFinder(nlp, matcher, vocabulary, stop_words, never_names, recogniser_in(nlp))
 
 
 @lru_cache(maxsize=1)
@@ -527,10 +531,35 @@ def _extend_name(view: _TokenView, start: int) -> int:
 
 
 def _may_hold_a_name(text: str) -> bool:
-    """Cheap test that skips tokenising texts such as slot values ("conduct", "not_sure")."""
+    """Cheap test that skips texts such as slot values ("conduct", "not_sure"): one lower-case word."""
     if any(char.isupper() for char in text):
         return True
-    return not _vocabulary().first_names.isdisjoint(_LOWER_WORD.findall(text))
+    words = _LOWER_WORD.findall(text)
+    if len(words) > 1:
+        return True
+    return not _vocabulary().first_names.isdisjoint(words)
+
+
+def _mark_recognised_people(view: "_TokenView", is_name: List[bool], recogniser: "Recogniser") -> None:
+    """Mark the words of each person the trained recogniser finds.
+
+    Only words count, and never a title, a stop word or a word that is never a name ("Monday",
+    "NHS"): the model generalises to unseen surnames, and these keep it from taking a common word
+    in a name's usual place for one. Initials and the hyphens of double-barrelled names between
+    two marked words are marked too.
+    """
+    for start, end in recogniser(view.doc):
+        marked = [
+            index
+            for index in range(start, end)
+            if (view.is_word(index) and not view.is_excluded(index))
+            or (view.is_initial(index) and index + 1 < end)
+        ]
+        for index in marked:
+            is_name[index] = True
+        for index in range(start + 1, end - 1):
+            if view.text(index) in {"-", "‐"} and is_name[index - 1] and is_name[index + 1]:
+                is_name[index] = True
 
 
 def _find_names(text: str) -> List[Tuple[int, int]]:
@@ -551,6 +580,8 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
         if worth_a_look and not is_name[index] and _is_name_start(view, index):
             for member in range(index, _extend_name(view, index)):
                 is_name[member] = True
+    if finder.recogniser is not None:
+        _mark_recognised_people(view, is_name, finder.recogniser)
 
     # Pairs of unknown capitalised words before a verb: "Mahlet and Ezana were arguing".
     for index in range(len(doc) - 3):
@@ -605,10 +636,15 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     return spans
 
 
-def find_pii(text: str) -> List[PiiSpan]:
-    """Find the personal details in a text, as (label, start, end) sorted by position."""
+@lru_cache(maxsize=256)
+def find_pii(text: str) -> Tuple[PiiSpan, ...]:
+    """Find the personal details in a text, as (label, start, end) sorted by position.
+
+    Remembered for recent texts: a message is looked at by the NLU pipeline, then appears in
+    several fields of the events the tracker store writes, and its names are recognised once.
+    """
     if not text:
-        return []
+        return ()
     vocabulary = _vocabulary()
     taken = bytearray(len(text))
     for match in _CASE_REFERENCE.finditer(text):
@@ -638,7 +674,7 @@ def find_pii(text: str) -> List[PiiSpan]:
         keep(PHONE, _find_phone_numbers(text, vocabulary.public_numbers))
         keep(POSTCODE, _find_postcodes(text))
     keep(NAME, _find_names(text))
-    return sorted(found, key=lambda item: item[1])
+    return tuple(sorted(found, key=lambda item: item[1]))
 
 
 def placeholder(label: str) -> str:
