@@ -7,8 +7,8 @@ time (measured with py-spy during `make load`; see docs/benchmarks.md). Here the
 checked once and its validator kept; each reply is still checked in full, and an invalid one
 raises the same ``ValidationError`` with the same message as before.
 
-Installed by ``install()``, which the project's lock store calls when Rasa starts (every Pause
-Rasa server loads it from endpoints.yml).
+Installed by ``install()``, one of the adjustments Pause's launcher applies before Rasa starts
+(components/adjustments.py).
 """
 from __future__ import annotations
 

@@ -20,7 +20,6 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 
 from bot.settings import get_settings
-from components import action_results
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +47,6 @@ class PauseLockStore(LockStore):
 
     def __init__(self, endpoint_config: Any = None, redis_url: Optional[str] = None) -> None:
         """Choose the backend; Rasa passes ``endpoint_config``, which carries nothing needed here."""
-        # Every Pause Rasa server builds its lock store once, at start: the place to make
-        # Rasa check action replies with a validator built once (components/action_results.py).
-        action_results.install()
         url = redis_url if redis_url is not None else get_settings().redis_url
         self.backend: LockStore = redis_lock_store(url) if url else InMemoryLockStore()
         logger.info(

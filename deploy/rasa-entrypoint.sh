@@ -1,5 +1,6 @@
 #!/bin/sh
-# Entry point of Pause's Rasa container: migrate the outcome store, then start Rasa.
+# Entry point of Pause's Rasa container: migrate the outcome store, then start Rasa through
+# Pause's launcher (components/launcher.py), which applies Pause's adjustments to Rasa first.
 # Rasa's HTTP API is on only with a token: RASA_API_TOKEN set turns it on with that token, and
 # --enable-api given without a token is refused, so the API can never run open.
 set -eu
@@ -26,4 +27,4 @@ if [ "${1:-}" = "run" ]; then
   fi
 fi
 
-exec rasa "$@"
+exec python -m components.launcher "$@"

@@ -33,7 +33,8 @@ RUN python -m bot.nlp build var/spacy/pause_en \
 
 USER 1001
 EXPOSE 5005
-# Migrates the outcome store (safe with several replicas), then runs Rasa with these arguments.
+# Migrates the outcome store (safe with several replicas), then runs Rasa with these arguments
+# through Pause's launcher, which applies Pause's adjustments to Rasa first.
 ENTRYPOINT ["pause-rasa"]
 CMD ["run", "--model", "models/pause.tar.gz", "--endpoints", "endpoints.yml", \
      "--credentials", "credentials.yml", "--interface", "0.0.0.0", "--port", "5005"]

@@ -25,10 +25,11 @@ stop() {
 }
 trap stop EXIT HUP INT TERM
 
+# Rasa itself starts through Pause's launcher, which applies Pause's adjustments to Rasa first.
 if [ "${SHELL_MODE:-0}" = "1" ]; then
-  .venv/bin/rasa shell --model models/pause.tar.gz --endpoints endpoints.yml -p "$RASA_PORT"
+  .venv/bin/python -m components.launcher shell --model models/pause.tar.gz --endpoints endpoints.yml -p "$RASA_PORT"
 else
-  .venv/bin/rasa run --model models/pause.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+  .venv/bin/python -m components.launcher run --model models/pause.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
     -i "$HOST" -p "$RASA_PORT" --cors "${PAUSE_CORS_ORIGINS:-http://localhost:${RASA_PORT}}" &
   rasa_pid=$!
   # Whichever server stops first, or a Ctrl-C or TERM, stops both.

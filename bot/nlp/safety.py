@@ -47,6 +47,8 @@ CLAUSE_JOINERS = frozenset(
 )
 # Words before a negation that mean the person is fighting an urge, not denying it.
 STRUGGLE_WORDS = frozenset({"trying", "try", "tried", "struggling", "hard", "managed", "manage", "promised", "promise"})
+# Words that introduce a reduced or full relative clause: "the nurse (that) I manage".
+RELATIVE_WORDS = frozenset({"that", "who", "whom"})
 # A misspelling and the word the project's pipeline reads it as.
 SPELLING_PROBE = ("myslef", "myself")
 PATTERN_GAP = re.compile(r"^~(\d+)$")
@@ -103,11 +105,19 @@ OTHER_PRONOUNS = (
     "himself", "herself", "themselves", "themself",
 )
 PEOPLE_LISTS = ("writer", "other", "patient", "patient_places", "impersonal")
-WORD_LISTS = ("subject_links", "third_person_verbs", "negators", "story_words", "clause_fillers")
+WORD_LISTS = (
+    "subject_links", "third_person_verbs", "negators", "negation_breakers", "story_words", "clause_fillers",
+    "attaching_prepositions", "noun_modifiers",
+)
 
 
 def _words_of(data: Mapping[str, Any], key: str) -> Tuple[str, ...]:
-    return tuple(str(word).lower() for word in data.get(key, []) or [])
+    words = data.get(key, []) or []
+    for word in words:
+        # YAML reads a bare on, off, yes or no as a boolean: such a word must be quoted.
+        if not isinstance(word, str):
+            raise ValueError(f"{SAFETY_RULES_FILE.name}: {key} holds {word!r}, which is not a word; quote it")
+    return tuple(word.lower() for word in words)
 
 
 @functools.lru_cache(maxsize=None)
@@ -177,6 +187,12 @@ class Normaliser:
     def words(self, words: Sequence[str]) -> FrozenSet[str]:
         """Every NORM these words can carry."""
         return frozenset(form for word in words for form in self.forms(word))
+
+
+def _with_plurals(words: FrozenSet[str]) -> FrozenSet[str]:
+    """The words and their regular plurals ("porter", "porters"), so lists name each role once."""
+    plurals = {word + ("es" if word.endswith(("s", "sh", "ch", "x")) else "s") for word in words if word.isalpha()}
+    return frozenset(words) | frozenset(plurals)
 
 
 def _token_alternatives(words: Sequence[str], norm: Normaliser) -> Dict[str, Any]:
@@ -285,13 +301,18 @@ class CompiledRules:
         self.writer_possessives = norm.words(["my", "your", "ur"])
         self.recipient_prepositions = norm.words(["to", "for", "at", "with", "on", "about"])
         self.other_pronouns = norm.words(OTHER_PRONOUNS)
-        self.other_words = lists["other"] | self.other_pronouns
-        self.patient_words = lists["patient"]
+        self.other_words = _with_plurals(lists["other"]) | self.other_pronouns
+        self.patient_words = _with_plurals(lists["patient"])
         self.patient_places = lists["patient_places"]
         self.impersonal_words = lists["impersonal"]
         self.subject_links = lists["subject_links"]
         self.third_person_verbs = lists["third_person_verbs"]
         self.negators = lists["negators"]
+        self.negation_breakers = lists["negation_breakers"]
+        self.attaching_prepositions = lists["attaching_prepositions"]
+        self.noun_modifiers = lists["noun_modifiers"]
+        self.subject_pronouns = norm.words(["i", "we"])
+        self.relative_words = norm.words(sorted(RELATIVE_WORDS))
         self.story_words = lists["story_words"]
         self.clause_fillers = lists["clause_fillers"]
         self.clause_joiners = norm.words(sorted(CLAUSE_JOINERS))
@@ -445,7 +466,12 @@ class _Resolver:
             adjacent = self.doc[index]
             person = self.person_of(adjacent)
             if person == IMPERSONAL:
-                return NONE, True
+                # "the ward can't go on" is about nobody; "someone on my ward is suicidal" is
+                # about someone. Rules read by their adjacent subject keep the first reading.
+                owner = None if rule.adjacent_subject else self._person_owning_place(index, sentence_start)
+                if owner is None:
+                    return NONE, True
+                return self._settle(owner[0], owner[1]), True
             if person is not None:
                 return self._settle(person, index), True
             if adjacent.norm_ in compiled.third_person_verbs:
@@ -454,18 +480,72 @@ class _Resolver:
                 return NONE, True
         for scan in range(start - 1, sentence_start - 1, -1):
             person = self.person_of(self.doc[scan])
+            if person == WRITER:
+                antecedent = self._relative_clause_antecedent(scan, sentence_start)
+                if antecedent is not None:
+                    return self._settle(OTHER, antecedent), True
             if person in (WRITER, OTHER, PATIENT):
                 return self._settle(person, scan), True
         if self.doc[start].norm_ in compiled.third_person_verbs:
             return self._settle(OTHER, start), False
         return rule.default, False
 
+    def _person_owning_place(self, index: int, sentence_start: int) -> Optional[Tuple[str, int]]:
+        """The person a place or group belongs to: "someone on my ward", "a nurse from ward 7".
+
+        ``index`` holds an impersonal word right before the match; the phrase it ends is read
+        back to a preposition that attaches it to a person named just before.
+        """
+        compiled = self.compiled
+        scan = index - 1
+        while scan >= sentence_start and (
+            self.doc[scan].norm_ in compiled.noun_modifiers or self.person_of(self.doc[scan]) == IMPERSONAL
+            or self.doc[scan].like_num or self.doc[scan].norm_ in compiled.writer_possessives
+        ):
+            scan -= 1
+        if scan < sentence_start or self.doc[scan].norm_ not in compiled.attaching_prepositions:
+            return None
+        for before in range(scan - 1, max(sentence_start, scan - 4) - 1, -1):
+            person = self.person_of(self.doc[before])
+            if person in (OTHER, PATIENT):
+                return person, before
+            if person is not None:
+                return None
+        return None
+
+    def _relative_clause_antecedent(self, writer_index: int, sentence_start: int) -> Optional[int]:
+        """Where the person sits whom a clause led by "I" describes: "the nurse (that) I manage".
+
+        The writer is then the one describing, not the subject at risk.
+        """
+        compiled = self.compiled
+        if self.doc[writer_index].norm_ not in compiled.subject_pronouns:
+            return None
+        before = writer_index - 1
+        if before >= sentence_start and self.doc[before].norm_ in compiled.relative_words:
+            before -= 1
+        # "the band 5 (who) I manage": a grade after the role word
+        if before > sentence_start and self.doc[before].like_num:
+            before -= 1
+        if before < sentence_start:
+            return None
+        token = self.doc[before]
+        if self.person_of(token) == OTHER and token.norm_ not in compiled.other_pronouns:
+            return before
+        return None
+
     def negated(self, start: int) -> bool:
-        """True when a negation sits just before the match, with no new subject between."""
+        """True when a negation sits just before the match, with no new subject between.
+
+        A negation that governs another verb first ("can't stop thinking about", "can't shake
+        the urge to") does not deny what follows.
+        """
         sentence_start, _ = _sentence_bounds(self.doc, start, start)
         for index in range(start - 1, max(sentence_start, start - 4) - 1, -1):
             norm = self.doc[index].norm_
             if norm in self.compiled.writer_words or norm in self.compiled.other_pronouns:
+                return False
+            if norm in self.compiled.negation_breakers:
                 return False
             if norm in self.compiled.negators:
                 before = self.doc[index - 1].norm_ if index > 0 else ""

@@ -1,4 +1,5 @@
 """The deterministic crisis rules: what they catch, what they leave alone, and whom they mean."""
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -176,3 +177,85 @@ def test_pattern_language_rejects_a_misplaced_clause_end(line: str) -> None:
 def test_matches_come_from_rules_not_guards() -> None:
     signal: Dict[str, Any] = assess("I'm killing myself working these hours and honestly I want to die").__dict__
     assert signal["matches"] == ("writer:want_to_die",)
+
+
+# A negation that governs another verb first denies nothing.
+NEGATION_THAT_DENIES_NOTHING = [
+    "I can't stop thinking about killing myself",
+    "i cant stop thinking about ending my life",
+    "can't shake the urge to hurt myself",
+    "i can't help thinking about suicide every night",
+    "I couldn't stop wanting to die after the meeting",
+    "she can't stop thinking about killing herself",
+]
+
+# A negation that governs the risk words themselves still denies them.
+NEGATION_THAT_DENIES = [
+    "I'm not suicidal",
+    "i dont want to kill myself, i just want advice",
+    "I'm not going to hurt myself",
+    "I would never hurt myself",
+]
+
+
+@pytest.mark.parametrize("text", NEGATION_THAT_DENIES_NOTHING)
+def test_a_negation_of_another_verb_does_not_cancel_the_risk(text: str) -> None:
+    signal = assess(text)
+    assert signal.crisis or signal.colleague_at_risk, signal
+
+
+@pytest.mark.parametrize("text", NEGATION_THAT_DENIES)
+def test_a_negation_of_the_risk_words_still_cancels_them(text: str) -> None:
+    assert not assess(text).crisis
+
+
+# The person at risk named with a place or group: the place is not the subject.
+SOMEONE_IN_A_PLACE = [
+    "someone on my ward is suicidal",
+    "a nurse on my team is suicidal",
+    "one of the porters from the night shift is suicidal",
+    "somebody in our department wants to die",
+    "a colleague at the community base has been self harming",
+]
+
+
+@pytest.mark.parametrize("text", SOMEONE_IN_A_PLACE)
+def test_someone_on_a_ward_is_the_subject_not_the_ward(text: str) -> None:
+    signal = assess(text)
+    assert signal.colleague_at_risk and not signal.crisis, signal
+
+
+# "The nurse I manage": the writer describes someone; that someone is at risk.
+RELATIVE_CLAUSES = [
+    "the nurse I manage is suicidal",
+    "the hca that i supervise said she wants to die",
+    "a colleague i work with wants to kill herself",
+    "the band 5 who I line manage is self harming again",
+    "one of the students I mentor told me he wants to end it all",
+]
+
+
+@pytest.mark.parametrize("text", RELATIVE_CLAUSES)
+def test_the_person_described_by_i_is_at_risk_not_the_writer(text: str) -> None:
+    signal = assess(text)
+    assert signal.colleague_at_risk and not signal.crisis, signal
+
+
+def test_the_writer_is_still_the_subject_of_their_own_clause() -> None:
+    assert assess("I manage a busy ward and I am suicidal").crisis
+    assert assess("since the nurse complained I want to die").crisis
+
+
+@pytest.mark.parametrize("text", ["the ward can't go on like this", "the staff on my ward can't go on like this"])
+def test_a_place_that_cannot_go_on_is_about_nobody(text: str) -> None:
+    assert assess(text) == SafetySignal(crisis=False, colleague_at_risk=False, matches=())
+
+
+def test_a_word_list_holding_a_yaml_boolean_is_refused(tmp_path) -> None:
+    text = load_safety_rules.__wrapped__().__class__  # the rules type, to prove the file loads
+    assert text is not None
+    broken = tmp_path / "safety.yml"
+    source = (Path(__file__).resolve().parents[2] / "bot" / "nlp" / "patterns" / "safety.yml").read_text()
+    broken.write_text(source.replace('"no", longer', "no, longer"))
+    with pytest.raises(ValueError, match="quote it"):
+        load_safety_rules.__wrapped__(broken)

@@ -8,7 +8,6 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 
 from components import action_results
-from components.lock_store import PauseLockStore
 
 VALID = [
     {"events": [], "responses": []},
@@ -68,8 +67,9 @@ def test_the_schema_is_checked_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert checks == [1]
 
 
-def test_starting_the_lock_store_installs_the_check() -> None:
-    PauseLockStore(redis_url="")
+def test_installing_makes_rasa_use_the_kept_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", RemoteAction._validate_action_result)
+    action_results.install()
     assert RemoteAction._validate_action_result is action_results.validate_action_result
     with pytest.raises(jsonschema.ValidationError):
         action()._validate_action_result({"events": "not a list"})

@@ -356,7 +356,6 @@ def run_entrypoint(tmp_path: Path, arguments: List[str], env: Dict[str, str], mi
     bin_dir.mkdir(exist_ok=True)
     log = tmp_path / "calls.log"
     stub(bin_dir, "python", f'echo "python $*" >> "{log}"\n' + ("exit 3\n" if migration_fails else ""))
-    stub(bin_dir, "rasa", f'echo "rasa $*" >> "{log}"\n')
     result = subprocess.run(
         ["/bin/sh", str(DEPLOY / "rasa-entrypoint.sh"), *arguments],
         env={"PATH": f"{bin_dir}:/usr/bin:/bin", **env}, capture_output=True, text=True, timeout=30,
@@ -366,31 +365,32 @@ def run_entrypoint(tmp_path: Path, arguments: List[str], env: Dict[str, str], mi
 
 
 RUN = ["run", "--model", "models/pause.tar.gz", "--port", "5005"]
+LAUNCH = "python -m components.launcher "
 
 
 def test_the_entrypoint_migrates_then_runs_rasa_without_the_api(tmp_path: Path) -> None:
     result, calls = run_entrypoint(tmp_path, RUN, {})
     assert result.returncode == 0, result.stderr
-    assert calls == ["python -m bot db upgrade", "rasa " + " ".join(RUN)]
+    assert calls == ["python -m bot db upgrade", LAUNCH + " ".join(RUN)]
 
 
 def test_with_a_token_the_entrypoint_turns_the_api_on_with_it(tmp_path: Path) -> None:
     result, calls = run_entrypoint(tmp_path, RUN, {"RASA_API_TOKEN": "s3cret"})
     assert result.returncode == 0, result.stderr
-    assert calls[-1] == "rasa " + " ".join(RUN + ["--enable-api", "--auth-token", "s3cret"])
+    assert calls[-1] == LAUNCH + " ".join(RUN + ["--enable-api", "--auth-token", "s3cret"])
 
 
 def test_the_entrypoint_refuses_the_api_without_a_token(tmp_path: Path) -> None:
     result, calls = run_entrypoint(tmp_path, RUN + ["--enable-api"], {})
     assert result.returncode == 64
     assert "RASA_API_TOKEN" in result.stderr
-    assert not any(call.startswith("rasa") for call in calls)
+    assert not any(call.startswith(LAUNCH) for call in calls)
 
 
 def test_the_entrypoint_gives_the_api_the_token_from_the_environment(tmp_path: Path) -> None:
     result, calls = run_entrypoint(tmp_path, RUN + ["--enable-api"], {"RASA_API_TOKEN": "s3cret"})
     assert result.returncode == 0
-    assert calls[-1] == "rasa " + " ".join(RUN + ["--enable-api", "--auth-token", "s3cret"])
+    assert calls[-1] == LAUNCH + " ".join(RUN + ["--enable-api", "--auth-token", "s3cret"])
 
 
 def test_rasa_does_not_start_when_the_migration_fails(tmp_path: Path) -> None:

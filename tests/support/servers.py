@@ -85,12 +85,16 @@ def start_actions(env: Dict[str, str], port: int, log_dir: Path) -> subprocess.P
     )
 
 
-def start_rasa(env: Dict[str, str], port: int, log_dir: Path, model: Path = MODEL, api: bool = True) -> subprocess.Popen:
-    """Start a Rasa server with the project's endpoints and channels, on loopback only."""
+def start_rasa(
+    env: Dict[str, str], port: int, log_dir: Path, model: Path = MODEL, api: bool = True,
+    credentials: Path = REPO / "credentials.yml",
+) -> subprocess.Popen:
+    """Start a Rasa server through Pause's launcher, as `make run` and the image do, with the
+    project's endpoints and channels (or the given credentials file), on loopback only."""
     log = open(log_dir / f"rasa-{port}.log", "wb")
     command = [
-        str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
-        "--credentials", "credentials.yml", "-i", "127.0.0.1", "-p", str(port),
+        sys.executable, "-m", "components.launcher", "run", "--model", str(model), "--endpoints", "endpoints.yml",
+        "--credentials", str(credentials), "-i", "127.0.0.1", "-p", str(port),
     ]
     if api:
         command += ["--enable-api", "--auth-token", API_TOKEN]
@@ -124,12 +128,13 @@ def running_pause(
     api: bool = True,
     database_url: Optional[str] = None,
     tracker_database_url: Optional[str] = None,
+    credentials: Path = REPO / "credentials.yml",
 ) -> Iterator[Servers]:
     """A complete Pause (action server + Rasa), with its own SQLite databases under work_dir
     unless database URLs are given (PostgreSQL, for instance)."""
     with running_replicas(
         work_dir, replicas=1, extra_env=extra_env, api=api,
-        database_url=database_url, tracker_database_url=tracker_database_url,
+        database_url=database_url, tracker_database_url=tracker_database_url, credentials=credentials,
     ) as replicas:
         yield replicas[0]
 
@@ -142,6 +147,7 @@ def running_replicas(
     api: bool = True,
     database_url: Optional[str] = None,
     tracker_database_url: Optional[str] = None,
+    credentials: Path = REPO / "credentials.yml",
 ) -> Iterator[List[Servers]]:
     """One action server and several Rasa servers sharing the same stores, each on its own port.
 
@@ -164,7 +170,7 @@ def running_replicas(
     try:
         processes.append(start_actions(env, actions_port, work_dir))
         for port in rasa_ports:
-            processes.append(start_rasa(env, port, work_dir, api=api))
+            processes.append(start_rasa(env, port, work_dir, api=api, credentials=credentials))
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", processes)
         for port in rasa_ports:
             wait_until_up(f"http://127.0.0.1:{port}/", processes)
