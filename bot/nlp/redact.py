@@ -124,7 +124,7 @@ def load_vocabulary(path: Path = PATTERNS_PATH) -> PiiVocabulary:
         for key in keys
     }
     return PiiVocabulary(
-        titles=words("titles"),
+        titles=words("titles") | words("honorifics"),
         name_cues=tuple(str(cue).lower() for cue in raw.get("name_cues") or []),
         verbs_after_name=words("verbs_after_name") | words("person_verbs"),
         person_verbs=words("person_verbs"),
@@ -548,11 +548,18 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], recogniser:
     in a name's usual place for one. Initials and the hyphens of double-barrelled names between
     two marked words are marked too.
     """
+    # In a message typed with capitals, a word in lower case is not a name; the model, which
+    # learned lower-case names from messages typed all in lower case, can take one for a name.
+    typed_in_lower_case = not any(char.isupper() for char in view.doc.text)
     for start, end in recogniser(view.doc):
         marked = [
             index
             for index in range(start, end)
-            if (view.is_word(index) and not view.is_excluded(index))
+            if (
+                view.is_word(index)
+                and not view.is_excluded(index)
+                and (typed_in_lower_case or not view.text(index).islower())
+            )
             or (view.is_initial(index) and index + 1 < end)
         ]
         for index in marked:
@@ -560,6 +567,16 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], recogniser:
         for index in range(start + 1, end - 1):
             if view.text(index) in {"-", "‐"} and is_name[index - 1] and is_name[index + 1]:
                 is_name[index] = True
+
+
+def _rule_is_sure(view: "_TokenView", index: int) -> bool:
+    """True when a name the rules found has a sure clue: a title, a cue ("spoke to"), a known first name."""
+    return (
+        view.after_title(index)
+        or index in view.after_cue
+        or view.beside_first_person(index)
+        or (view.is_known_name(index) and not view.is_excluded(index))
+    )
 
 
 def _find_names(text: str) -> List[Tuple[int, int]]:
@@ -573,20 +590,26 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     verbs_after_pair = view.vocabulary.verbs_after_name | {"were", "are", "have"}
     is_name = [False] * len(doc)
     first_names = view.vocabulary.first_names
+    recognised = finder.recogniser is not None
+    if recognised:
+        _mark_recognised_people(view, is_name, finder.recogniser)
     for index in range(len(doc)):
         worth_a_look = view.capitalised[index] or view.lowers[index] in first_names or (
             view.texts[index][:1].isupper()
         )
         if worth_a_look and not is_name[index] and _is_name_start(view, index):
+            # Beside the trained recogniser, only the rules' surest clues add names: its guesses
+            # from word order alone ("Parkinson's", "in Resus") were most of their false alarms.
+            if recognised and not _rule_is_sure(view, index):
+                continue
             for member in range(index, _extend_name(view, index)):
                 is_name[member] = True
-    if finder.recogniser is not None:
-        _mark_recognised_people(view, is_name, finder.recogniser)
 
     # Pairs of unknown capitalised words before a verb: "Mahlet and Ezana were arguing".
     for index in range(len(doc) - 3):
         if (
-            view.lower(index + 1) in {"and", "&"}
+            not recognised
+            and view.lower(index + 1) in {"and", "&"}
             and _can_join_name(view, index)
             and _can_join_name(view, index + 2)
             and view.lower(index + 3) in verbs_after_pair

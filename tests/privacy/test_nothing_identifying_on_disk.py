@@ -37,6 +37,22 @@ DETAILS: Dict[str, str] = {
 }
 
 
+# Colleagues' surnames typed alone, the way managers refer to staff, from several origins: a
+# hyphenated Nigerian-English surname, Polish, Vietnamese, Spanish, Pakistani, Irish, Lebanese,
+# Greek and Ghanaian. The rules alone missed surnames like these; the trained recogniser finds them.
+SURNAMES: Dict[str, str] = {
+    "hyphenated surname": "Adeyemi-Clarke",
+    "Polish surname": "Wiśniewski",
+    "Vietnamese surname": "Trinh",
+    "Spanish surname": "Castellanos",
+    "Pakistani surname": "Chaudhry",
+    "Irish surname": "Fitzgerald",
+    "Lebanese surname": "Haddad",
+    "Greek surname": "Papadakis",
+    "Ghanaian surname": "Boateng",
+}
+
+
 def forms_of(detail: str) -> List[bytes]:
     """The ways a detail could be stored: as typed, without spaces, in any case, JSON-escaped."""
     squeezed = re.sub(r"\s+", "", detail)
@@ -74,6 +90,63 @@ def reflect_with_details(conversation: Conversation) -> str:
     return match.group(0)
 
 
+def reflect_about_surnames(conversation: Conversation) -> str:
+    """A reflection about colleagues named by surname alone, in the places managers put them."""
+    opening = conversation.say("Castellanos was rude to a patient's daughter and I dont know what to do")
+    assert opening.responses[-1] == "utter_ask_concern_type", opening.responses
+    # The concern type typed with a hyphenated surname in it must still be understood.
+    concern = conversation.say("clinical practice - Adeyemi-Clarke gave the wrong dose")
+    assert concern.responses[-1] == "utter_ask_urgent_screen", concern.responses
+    turns = [
+        '/inform{"urgent_screen": "none"}',
+        "no",
+        "no",
+        "not sure, the HCA (Trinh) didnt do the checks either",
+        "yes, its about Wiśniewski on nights, we were two down",
+        "yes",
+        "no",
+        "I want Chaudhry and Haddad to learn from it and Fitzgerald's team to feel supported",
+    ]
+    for text in turns:
+        reply = conversation.say(text)
+    assert reply.responses[-1] == "utter_ask_decision", reply.responses
+    reply = conversation.say(next(b["payload"] for b in reply.buttons))
+    match = re.search(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", reply.text)
+    assert match, f"no case reference in {reply.responses}"
+    conversation.say("5, Papadakis suggested I use this")
+    conversation.say("yes")
+    return match.group(0)
+
+
+def test_no_surname_typed_alone_is_written_anywhere(tmp_path: Path) -> None:
+    with running_pause(tmp_path) as pause:
+        manager = Conversation(pause, f"manager-{uuid.uuid4().hex}")
+        reference = reflect_about_surnames(manager)
+        manager.say(f"update on case {reference}: Boateng and I resolved it informally")
+        staff = Conversation(pause, f"staff-{uuid.uuid4().hex}")
+        staff.say("Haddad is investigating me and Papadakis wont tell me anything")
+        staff.say("the HCA (Trinh) said Castellanos was rude to a patient's daughter")
+
+    found = details_on_disk(tmp_path, SURNAMES)
+    assert not found, "surnames on disk:\n" + "\n".join(found)
+
+
+def details_on_disk(folder: Path, details: Dict[str, str]) -> List[str]:
+    """Where each detail, in any of its forms, appears in the files the servers wrote."""
+    written = [path for path in folder.rglob("*") if path.is_file()]
+    names = {path.name for path in written}
+    assert {"outcomes.db", "tracker.db"} <= names, f"expected both databases, found {sorted(names)}"
+    assert any(name.endswith(".log") for name in names), "expected the servers' logs"
+    found = []
+    for path in written:
+        content = path.read_bytes()
+        for label, detail in details.items():
+            for form in forms_of(detail):
+                if form in content:
+                    found.append(f"{label} ({form.decode()!r}) in {path.name}")
+    return found
+
+
 def test_no_personal_detail_is_written_anywhere(tmp_path: Path) -> None:
     with running_pause(tmp_path) as pause:
         manager = Conversation(pause, f"manager-{uuid.uuid4().hex}")
@@ -93,15 +166,5 @@ def test_no_personal_detail_is_written_anywhere(tmp_path: Path) -> None:
             "and Dr Okonkwo-Bell is my GP in LS6 2QB"
         )
 
-    written = [path for path in tmp_path.rglob("*") if path.is_file()]
-    names = {path.name for path in written}
-    assert {"outcomes.db", "tracker.db"} <= names, f"expected both databases, found {sorted(names)}"
-    assert any(name.endswith(".log") for name in names), "expected the servers' logs"
-    found = []
-    for path in written:
-        content = path.read_bytes()
-        for label, detail in DETAILS.items():
-            for form in forms_of(detail):
-                if form in content:
-                    found.append(f"{label} ({form.decode()!r}) in {path.name}")
+    found = details_on_disk(tmp_path, DETAILS)
     assert not found, "personal details on disk:\n" + "\n".join(found)

@@ -21,6 +21,13 @@ from bot.nlp.names.sources import NamePool
 TEMPLATES_FILE = Path(__file__).with_name("templates.yml")
 _SLOT = re.compile(r"\{(\w+)\}")
 _PERSON_SLOTS = frozenset({"name", "name2", "name3"})
+# Words for a colleague in the project's own messages, where a manager could as well use a name.
+_PERSON_PHRASE = re.compile(
+    r"\b(?:she|he|him|my colleague|a colleague|my staff member|a staff member|one of my (?:nurses|hcas|team|staff)"
+    r"|my (?:band \d|deputy|hca|nurse|student|support worker|team member|manager)|this person|someone"
+    r"|the (?:nurse|hca|student|doctor|registrar|porter|physio))\b",
+    re.IGNORECASE,
+)
 _TITLES = ("Dr", "Dr.", "Mr", "Mrs", "Ms", "Miss", "Nurse", "Sister", "dr", "mr")
 
 # How often each form of a name is written, out of the total.
@@ -34,7 +41,11 @@ _FORMS = (
     ("double_barrelled", 5),
     ("full_double_barrelled", 3),
     ("three_part", 2),
+    ("with_particle", 2),
+    ("initials", 3),
 )
+# Particles of multi-part names: "Iolo ap Gwilym", "Vasco dos Reis", "Nur binti Ahmad".
+_PARTICLES = ("ap", "dos", "da", "de", "van", "van der", "von", "bin", "binti", "al", "el", "ni", "mac", "di", "le")
 
 Span = Tuple[int, int]
 
@@ -107,6 +118,10 @@ class _Writer:
                 name = first + " " + name
         elif form == "three_part":
             name = first + " " + self.pick(pool.first_names) + " " + surname
+        elif form == "with_particle":
+            name = first + " " + self.random.choice(_PARTICLES) + " " + surname
+        elif form == "initials":
+            name = first[0].upper() + surname[0].upper()
         else:
             name = first + " " + surname
         return name, [(0, len(name))]
@@ -114,9 +129,9 @@ class _Writer:
     def shaped(self, name: str) -> str:
         """The name as typed: mostly as written, sometimes all lower case or all capitals."""
         roll = self.random.random()
-        if roll < 0.08:
+        if roll < 0.03:
             return name.lower()
-        if roll < 0.10:
+        if roll < 0.05:
             return name.upper()
         return name
 
@@ -183,9 +198,15 @@ def generate(
     """
     writer = _Writer(pools, templates, seed)
     sentences = []
-    for text in name_free:
+    for index, text in enumerate(name_free):
         sentences.append(Sentence(text, (), "none"))
         sentences.append(writer.typed(Sentence(text, (), "none")))
+        # The same real message about "she" or "my colleague", about a named colleague instead.
+        carrier = _PERSON_PHRASE.sub("{name}", text, count=1)
+        if carrier != text:
+            for turn in range(2):
+                origin = writer.origins[(2 * index + turn) % len(writer.origins)]
+                sentences.append(writer.typed(writer.fill(carrier, origin)))
     for index in range(with_names):
         template = templates.with_names[index % len(templates.with_names)]
         origin = writer.origins[index % len(writer.origins)]
