@@ -206,17 +206,21 @@ def save_pipeline(out_dir: Union[str, Path], names: bool = True) -> Path:
 
     With ``names`` (the default) the person-name recogniser is trained into it, which takes a
     minute or two; the sentences it was trained on are written beside it, one a line, so that
-    the evaluation sets can be checked for copies of them.
+    the evaluation sets can be checked for copies of them, and so are the known names and the
+    known look-alikes (in lower case, one a line) that the redactor reads.
     """
+    from bot.nlp.names.recogniser import GAZETTEER_FILE, LOOK_ALIKES_FILE
     from bot.nlp.names.training import add_name_recogniser
 
     out_path = Path(out_dir)
     out_path.mkdir(parents=True, exist_ok=True)
     nlp = build_pipeline()
     if names:
-        sentences = add_name_recogniser(nlp)
-        lines = (" ".join(sentence.text.split()) for sentence in sentences)
+        trained = add_name_recogniser(nlp)
+        lines = (" ".join(sentence.text.split()) for sentence in trained.sentences)
         (out_path / TRAINING_SENTENCES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out_path / GAZETTEER_FILE).write_text("\n".join(sorted(trained.gazetteer)) + "\n", encoding="utf-8")
+        (out_path / LOOK_ALIKES_FILE).write_text("\n".join(sorted(trained.look_alikes)) + "\n", encoding="utf-8")
     nlp.to_disk(out_path)
     return out_path
 

@@ -161,6 +161,8 @@ class _NameFinder:
     stop_words: FrozenSet[str]
     never_names: FrozenSet[str]
     recogniser: Optional["Recogniser"]
+    gazetteer: FrozenSet[str]
+    look_alikes: FrozenSet[str]
 
 
 @lru_cache(maxsize=1)
@@ -173,7 +175,7 @@ def _name_finder() -> _NameFinder:
     from spacy.lang.en.stop_words import STOP_WORDS
     from spacy.matcher import Matcher
 
-    from bot.nlp.names.recogniser import recogniser_in
+    from bot.nlp.names.recogniser import GAZETTEER_FILE, LOOK_ALIKES_FILE, recogniser_in, word_list
 
     vocabulary = _vocabulary()
     nlp = _load_blank_english()
@@ -189,7 +191,16 @@ def _name_finder() -> _NameFinder:
     matcher.add("CUE", cue_patterns)
     stop_words = frozenset(STOP_WORDS)
     never_names = vocabulary.not_names | stop_words | vocabulary.titles
-    return _NameFinder(nlp, matcher, vocabulary, stop_words, never_names, recogniser_in(nlp))
+    return _NameFinder(
+        nlp,
+        matcher,
+        vocabulary,
+        stop_words,
+        never_names,
+        recogniser_in(nlp),
+        word_list(nlp, GAZETTEER_FILE),
+        word_list(nlp, LOOK_ALIKES_FILE),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -308,6 +319,7 @@ class _TokenView:
             self.texts.append(token.text)
             self.spacing.append(token.whitespace_)
         self.lowers = [word.lower() for word in self.texts]
+        self.typed_in_lower_case = not any(char.isupper() for char in doc.text)
         self.words = [word.isalpha() or _NAME_WORD.fullmatch(word) is not None for word in self.texts]
         self.capitalised = [
             is_word and word[0].isupper() and not word.isupper()
@@ -490,8 +502,12 @@ def _can_join_name(view: _TokenView, index: int) -> bool:
     )
 
 
-def _extend_name(view: _TokenView, start: int) -> int:
-    """Index after the last token of the name beginning at start (surnames, initials, hyphens)."""
+def _extend_name(view: _TokenView, start: int, known: bool = False) -> int:
+    """Index after the last token of the name beginning at start (surnames, initials, hyphens).
+
+    A name already known to be one (``known``) also takes a hyphenated part in lower case
+    ("Soo-jin", "Ha-eun"), which after an unknown capitalised word would be an ordinary word.
+    """
     shouting = view.is_upper(start)
     end = start + 1
     added = 0
@@ -499,6 +515,7 @@ def _extend_name(view: _TokenView, start: int) -> int:
         spacing_before = view.spacing[end - 1]
         if view.text(end) in {"-", "‐"} and not spacing_before and view.exists(end + 1):
             joined = view.is_capitalised(end + 1) or (shouting and view.is_upper(end + 1))
+            joined = joined or (known and view.is_word(end + 1) and not view.is_excluded(end + 1))
             if not view.spacing[end] and joined:
                 end += 2
                 continue
@@ -540,7 +557,7 @@ def _may_hold_a_name(text: str) -> bool:
     return not _vocabulary().first_names.isdisjoint(words)
 
 
-def _mark_recognised_people(view: "_TokenView", is_name: List[bool], recogniser: "Recogniser") -> None:
+def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _NameFinder) -> None:
     """Mark the words of each person the trained recogniser finds.
 
     Only words count, and never a title, a stop word or a word that is never a name ("Monday",
@@ -550,8 +567,9 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], recogniser:
     """
     # In a message typed with capitals, a word in lower case is not a name; the model, which
     # learned lower-case names from messages typed all in lower case, can take one for a name.
-    typed_in_lower_case = not any(char.isupper() for char in view.doc.text)
-    for start, end in recogniser(view.doc):
+    typed_in_lower_case = view.typed_in_lower_case
+    particles = view.vocabulary.surname_particles
+    for start, end in finder.recogniser(view.doc):
         marked = [
             index
             for index in range(start, end)
@@ -559,14 +577,44 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], recogniser:
                 view.is_word(index)
                 and not view.is_excluded(index)
                 and (typed_in_lower_case or not view.text(index).islower())
+                and not _known_not_a_name(view, index, finder)
             )
             or (view.is_initial(index) and index + 1 < end)
+            or (start < index < end - 1 and view.lower(index) in particles)
         ]
         for index in marked:
             is_name[index] = True
         for index in range(start + 1, end - 1):
             if view.text(index) in {"-", "‐"} and is_name[index - 1] and is_name[index + 1]:
                 is_name[index] = True
+        # The model can stop short of the rest of a multi-part name ("Weng de Leon", "Soo-jin").
+        if marked and view.is_word(marked[-1]) and not view.is_upper(marked[-1]):
+            for member in range(marked[-1], _extend_name(view, marked[-1], known=True)):
+                is_name[member] = True
+
+
+def _known_not_a_name(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
+    """A known look-alike ("Kerala", "Dalteparin"), or an unknown word in capitals ("NBM", "TRAC")."""
+    lower = view.lower(index)
+    if lower in finder.look_alikes:
+        return True
+    return view.is_upper(index) and bool(finder.gazetteer) and lower not in finder.gazetteer
+
+
+def _known_name_in_place(view: "_TokenView", index: int, gazetteer: FrozenSet[str]) -> bool:
+    """A known name where a name usually goes, found without the capital the rules need.
+
+    At the start of a message or in brackets, the whole name before a verb or a possessive
+    ("Idil has been crying", "Weng de Leon is retiring", "the HCA (Trinh)"), or, in a message
+    typed all in lower case, after a cue ("spoke to dudek").
+    """
+    if view.lower(index) not in gazetteer or view.is_excluded(index) or not view.is_word(index):
+        return False
+    if view.is_capitalised(index) and view.starts_sentence(index):
+        last = _extend_name(view, index, known=True) - 1
+        bracketed = view.exists(last + 1) and view.text(last + 1) == ")" and view.text(index - 1) == "("
+        return view.verb_follows(last) or view.possessive_follows(last) or bracketed
+    return view.text(index).islower() and index in view.after_cue and view.typed_in_lower_case
 
 
 def _rule_is_sure(view: "_TokenView", index: int) -> bool:
@@ -590,17 +638,22 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     verbs_after_pair = view.vocabulary.verbs_after_name | {"were", "are", "have"}
     is_name = [False] * len(doc)
     first_names = view.vocabulary.first_names
-    recognised = finder.recogniser is not None
-    if recognised:
-        _mark_recognised_people(view, is_name, finder.recogniser)
+    has_recogniser = finder.recogniser is not None
+    if has_recogniser:
+        _mark_recognised_people(view, is_name, finder)
     for index in range(len(doc)):
         worth_a_look = view.capitalised[index] or view.lowers[index] in first_names or (
             view.texts[index][:1].isupper()
         )
+        if has_recogniser and not is_name[index] and _known_name_in_place(view, index, finder.gazetteer):
+            for member in range(index, _extend_name(view, index, known=True)):
+                is_name[member] = True
+            continue
         if worth_a_look and not is_name[index] and _is_name_start(view, index):
-            # Beside the trained recogniser, only the rules' surest clues add names: its guesses
-            # from word order alone ("Parkinson's", "in Resus") were most of their false alarms.
-            if recognised and not _rule_is_sure(view, index):
+            # Beside the trained recogniser, the rules add a name on a sure clue, or on a weaker one
+            # (word order alone) for a known name: their other guesses ("in Resus", "Clexane")
+            # were most of their false alarms.
+            if has_recogniser and not (_rule_is_sure(view, index) or view.lower(index) in finder.gazetteer):
                 continue
             for member in range(index, _extend_name(view, index)):
                 is_name[member] = True
@@ -608,7 +661,7 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     # Pairs of unknown capitalised words before a verb: "Mahlet and Ezana were arguing".
     for index in range(len(doc) - 3):
         if (
-            not recognised
+            not has_recogniser
             and view.lower(index + 1) in {"and", "&"}
             and _can_join_name(view, index)
             and _can_join_name(view, index + 2)
@@ -634,6 +687,12 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
                 for member in range(index, _extend_name(view, index)):
                     is_name[member] = True
                 changed = True
+
+    # A known look-alike ("Clexane", "Tameside") is no name, whatever clue the rules saw, unless
+    # a title says so.
+    for index in range(len(doc)):
+        if is_name[index] and view.lower(index) in finder.look_alikes and not view.after_title(index):
+            is_name[index] = False
 
     # A word once recognised as a name is a name wherever else it appears in the message.
     recognised = {

@@ -272,3 +272,44 @@ def test_vocabulary_file_is_well_formed() -> None:
 ])
 def test_the_bots_own_words_are_left_alone(text: str) -> None:
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The examples: surnames typed alone, which the rules alone kept.
+        ("Smith gave the wrong dose", "[NAME] gave the wrong dose"),
+        ("Okonkwo was rude to the family", "[NAME] was rude to the family"),
+        ("Kowalczyk missed the obs", "[NAME] missed the obs"),
+        ("the HCA (Nguyen) didnt do the checks", "the HCA ([NAME]) didnt do the checks"),
+        ("its about Adeyemi on nights", "its about [NAME] on nights"),
+        ("clinical practice - Okonkwo-Bell gave the wrong dose", "clinical practice - [NAME] gave the wrong dose"),
+        ("Dr Chaudhry and Sister Mensah", "Dr [NAME] and Sister [NAME]"),
+        ("Weng de Leon is retiring next month", "[NAME] is retiring next month"),
+    ],
+)
+def test_surnames_typed_alone_are_redacted(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sister on Ward 7 said Bay 4 was short",
+        "Theatre 2 overran and Matron wants a debrief",
+        "Charge nurse was on a break",
+        "there is a grace period until March",
+        "On Monday she gave Tazocin instead of Meropenem",
+        "transferred to Airedale from Pinderfields on Friday",
+    ],
+)
+def test_nhs_words_that_look_like_names_are_kept(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_a_message_is_recognised_once() -> None:
+    find_pii.cache_clear()
+    text = "Kowalczyk missed the obs again"
+    find_pii(text)
+    find_pii(text)
+    assert find_pii.cache_info().hits == 1

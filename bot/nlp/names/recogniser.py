@@ -7,7 +7,7 @@ doc the redactor has already tokenised, so each message is tokenised once and re
 from __future__ import annotations
 
 import logging
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, FrozenSet, List, Optional, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 COMPONENT = "person_names"
 LABEL = "PERSON"
+GAZETTEER_FILE = "person_names_gazetteer.txt"
+LOOK_ALIKES_FILE = "person_names_look_alikes.txt"
 
 Recogniser = Callable[[Doc], List[Tuple[int, int]]]
 
@@ -39,3 +41,13 @@ def recogniser_in(nlp: Language) -> Optional[Recogniser]:
         return [(ent.start, ent.end) for ent in doc.ents if ent.label_ == LABEL]
 
     return people
+
+
+def word_list(nlp: Language, file_name: str) -> FrozenSet[str]:
+    """A word list saved beside a pipeline loaded from disk (lower case, one a line); empty otherwise.
+
+    The build writes two: the gazetteer of known names and the known look-alikes.
+    """
+    if nlp.path is None or not (nlp.path / file_name).is_file():
+        return frozenset()
+    return frozenset((nlp.path / file_name).read_text(encoding="utf-8").split())

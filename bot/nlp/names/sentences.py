@@ -41,8 +41,11 @@ _FORMS = (
     ("double_barrelled", 5),
     ("full_double_barrelled", 3),
     ("three_part", 2),
-    ("with_particle", 2),
+    ("with_particle", 3),
     ("initials", 3),
+    ("hyphenated_first", 3),
+    ("doubled_first", 1),
+    ("surname_first", 3),
 )
 # Particles of multi-part names: "Iolo ap Gwilym", "Vasco dos Reis", "Nur binti Ahmad".
 _PARTICLES = ("ap", "dos", "da", "de", "van", "van der", "von", "bin", "binti", "al", "el", "ni", "mac", "di", "le")
@@ -119,7 +122,16 @@ class _Writer:
         elif form == "three_part":
             name = first + " " + self.pick(pool.first_names) + " " + surname
         elif form == "with_particle":
-            name = first + " " + self.random.choice(_PARTICLES) + " " + surname
+            given = first if self.random.random() < 0.6 else first + " " + self.pick(pool.first_names)
+            name = given + " " + self.random.choice(_PARTICLES) + " " + surname
+        elif form == "hyphenated_first":
+            # "Soo-jin", "Jean-Pierre": two given names joined, the second in either case.
+            second = self.pick(pool.first_names)
+            name = first + "-" + (second.lower() if self.random.random() < 0.5 else second)
+        elif form == "doubled_first":
+            name = first + self.random.choice([" ", "-"]) + first
+        elif form == "surname_first":
+            name = surname + " " + first
         elif form == "initials":
             name = first[0].upper() + surname[0].upper()
         else:
@@ -166,7 +178,7 @@ class _Writer:
         """The sentence as typed: a capital first letter half the time, all lower case sometimes."""
         text = sentence.text
         roll = self.random.random()
-        if roll < 0.12:
+        if roll < 0.18:
             text = text.lower()
         elif roll < 0.6:
             text = text[:1].upper() + text[1:]

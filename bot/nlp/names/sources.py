@@ -102,13 +102,52 @@ def zip_longest_all(lists: List[List[str]]) -> Iterable[List[str]]:
         yield [names[rank] for names in lists if rank < len(names)]
 
 
-def load_pools(excluded: FrozenSet[str]) -> Dict[str, NamePool]:
-    """Every origin's names from the names-dataset package (slow: build time only)."""
+def gazetteer_from_tables(
+    first_by_country: Mapping[str, Mapping[str, List[str]]],
+    surnames_by_country: Mapping[str, List[str]],
+    excluded: FrozenSet[str],
+) -> FrozenSet[str]:
+    """Every usable name of every country, and each part of a multi-part one, in lower case."""
+    names = [name for genders in first_by_country.values() for ranked in genders.values() for name in ranked]
+    names.extend(name for ranked in surnames_by_country.values() for name in ranked)
+    words = set()
+    for name in names:
+        if is_usable_name(name, excluded):
+            words.update(part.lower() for part in re.split(r"[ -]", name) if len(part) >= 2)
+    return frozenset(words - excluded)
+
+
+def load_names(excluded: FrozenSet[str]) -> Tuple[Dict[str, NamePool], FrozenSet[str]]:
+    """Every origin's names for training, and the gazetteer of names of every country.
+
+    Slow (build time only): the whole names-dataset package is read once for both.
+    """
     from names_dataset import NameDataset
 
     origins = load_origins()
     dataset = NameDataset()
-    largest = max(int(origins["first_names_per_country"]), int(origins["surnames_per_country"]))
+    largest = max(int(origins[key]) for key in ("first_names_per_country", "surnames_per_country", "gazetteer_per_country"))
     first_by_country = dataset.get_top_names(n=largest, use_first_names=True)
     surnames_by_country = dataset.get_top_names(n=largest, use_first_names=False)
-    return pools_from_tables(first_by_country, surnames_by_country, origins, excluded)
+    pools = pools_from_tables(first_by_country, surnames_by_country, origins, excluded)
+    per_country = int(origins["gazetteer_per_country"])
+    gazetteer = gazetteer_from_tables(
+        {country: {gender: ranked[:per_country] for gender, ranked in genders.items()} for country, genders in first_by_country.items()},
+        {country: ranked[:per_country] for country, ranked in surnames_by_country.items()},
+        excluded,
+    )
+    return pools, gazetteer
+
+
+def place_and_language_words() -> FrozenSet[str]:
+    """Words of the names of countries, their regions and the major languages, in lower case.
+
+    "Kerala", "Hungarian", "Tameside": capitalised like names, and never a colleague.
+    """
+    import pycountry
+
+    names = [country.name for country in pycountry.countries]
+    names.extend(getattr(country, "common_name", "") for country in pycountry.countries)
+    names.extend(region.name for region in pycountry.subdivisions)
+    names.extend(language.name for language in pycountry.languages if hasattr(language, "alpha_2"))
+    return frozenset(word.lower() for name in names for word in re.findall(r"[^\W\d_]{3,}", name))

@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Sequence, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Sequence, Tuple
 
 import yaml
 from spacy.language import Language
@@ -24,7 +24,7 @@ from thinc.api import Adam, Model
 
 from bot.nlp.names.recogniser import COMPONENT, LABEL
 from bot.nlp.names.sentences import Sentence, generate, load_templates
-from bot.nlp.names.sources import NamePool, load_pools
+from bot.nlp.names.sources import NamePool, load_names, place_and_language_words
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class TrainingPlan:
 
     sentences_with_names: int = 6000
     sentences_without_names: int = 2000
-    epochs: int = 3
+    epochs: int = 4
     batch_size: int = 64
     dropout: float = 0.15
     learn_rate: float = 0.002
@@ -147,17 +147,50 @@ def training_sentences(pools: Mapping[str, NamePool], plan: TrainingPlan) -> Lis
     )
 
 
-def add_name_recogniser(nlp: Language, plan: TrainingPlan = TrainingPlan()) -> List[Sentence]:
-    """Train the recogniser on names of every origin and add it, disabled, to nlp; its sentences."""
+@dataclass(frozen=True)
+class TrainedNames:
+    """What training leaves beside the recogniser: its sentences, the known names and known non-names."""
+
+    sentences: List[Sentence]
+    gazetteer: FrozenSet[str]
+    look_alikes: FrozenSet[str]
+
+
+def add_name_recogniser(nlp: Language, plan: TrainingPlan = TrainingPlan()) -> TrainedNames:
+    """Train the recogniser on names of every origin and add it, disabled, to nlp."""
     started = time.perf_counter()
-    pools = load_pools(load_templates().look_alikes)
+    pools, gazetteer = load_names(load_templates().look_alikes | _never_names())
+    # A name the project's own messages use as an ordinary word ("rose", "young", "new") is left
+    # out of the gazetteer: the rules would take that word for a name on too weak a clue.
+    gazetteer = gazetteer - _lower_case_words(project_messages())
+    # Words that look like names and are known not to be: the templates' wards, drugs, hospitals
+    # and places, and the names of countries, regions and languages, unless they are also names.
+    templates = load_templates()
+    filler_words = {word for words in templates.fillers.values() for phrase in words for word in re.findall(r"[^\W\d_]{3,}", phrase)}
+    look_alikes = (frozenset(word.lower() for word in filler_words) | place_and_language_words()) - gazetteer
     sentences = training_sentences(pools, plan)
     loaded = time.perf_counter()
     train_on(nlp, sentences, plan)
     logger.info(
-        "name recogniser: %d sentences, names loaded in %.0f s, trained in %.0f s",
+        "name recogniser: %d sentences, %d names in the gazetteer, names loaded in %.0f s, trained in %.0f s",
         len(sentences),
+        len(gazetteer),
         loaded - started,
         time.perf_counter() - loaded,
     )
-    return sentences
+    return TrainedNames(sentences, gazetteer, look_alikes)
+
+
+def _lower_case_words(messages: Sequence[str]) -> FrozenSet[str]:
+    """Every word written in lower case somewhere in the messages."""
+    return frozenset(word for message in messages for word in re.findall(r"[^\W\d_]+", message) if word.islower())
+
+
+def _never_names() -> FrozenSet[str]:
+    """Words the redactor never takes for a name (stop words, months, titles): none is a training name."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from bot.nlp.redact import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    return frozenset(STOP_WORDS) | vocabulary.not_names | vocabulary.titles
