@@ -72,6 +72,7 @@ _SENTENCE_BREAKS = frozenset(
     {".", "!", "?", "…", ":", ";", "-", "–", "—", "*", "•", '"', "“", "(", ")", "\n"}
 )
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+_FIRST_PERSON = frozenset({"i", "i'm", "i’m", "im", "i've", "i'd", "i'll"})
 _COORDINATORS = frozenset({"and", "&", "or", ","})
 _INITIAL = re.compile(r"[A-Z]\.?")
 _LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
@@ -82,7 +83,8 @@ _PLACE_WORDS = frozenset(
     {
         "ward", "unit", "lane", "road", "street", "avenue", "close", "drive", "way", "house",
         "centre", "hospital", "building", "wing", "suite", "team", "service", "clinic",
-        "programme", "court", "park",
+        "programme", "court", "park", "site", "sites", "guidelines", "guidance", "scale", "score",
+        "syndrome", "disease",
     }
 )
 # Endings of adjectives and verb forms, which a lone capitalised name hardly ever has.
@@ -319,7 +321,7 @@ class _TokenView:
             self.texts.append(token.text)
             self.spacing.append(token.whitespace_)
         self.lowers = [word.lower() for word in self.texts]
-        self.typed_in_lower_case = not any(char.isupper() for char in doc.text)
+        self.typed_in_lower_case = self._typed_in_lower_case()
         self.words = [word.isalpha() or _NAME_WORD.fullmatch(word) is not None for word in self.texts]
         self.capitalised = [
             is_word and word[0].isupper() and not word.isupper()
@@ -331,6 +333,16 @@ class _TokenView:
         for _, start, end in finder.matcher(doc):
             following = end + 1 if end < len(doc) and self.texts[end] in {",", ":"} else end
             self.after_cue.add(following)
+
+    def _typed_in_lower_case(self) -> bool:
+        """True when nothing but "I", sentence starts and acronyms is capitalised: people who type
+        so write names in lower case too ("I spoke to rob")."""
+        for index, word in enumerate(self.texts):
+            if not word[:1].isupper() or word.isupper() or self.lowers[index] in _FIRST_PERSON:
+                continue
+            if index > 0 and not self.starts_sentence(index):
+                return False
+        return True
 
     def text(self, index: int) -> str:
         return self.texts[index]
@@ -428,6 +440,35 @@ class _TokenView:
             return False
         return not self.lowers[index].endswith(self.vocabulary.common_noun_endings + _WORD_ENDINGS)
 
+    def stands_alone(self, index: int) -> bool:
+        """Not part of a longer proper noun or a noun phrase: not after "the", "with", "of" or a
+        capitalised word, not before a place word or a capitalised word, nor a possessive after
+        "with" or "of" ("a patient with Parkinson's")."""
+        before = self.previous_word(index)
+        if before >= 0 and (
+            self.lowers[before] in self.vocabulary.determiners
+            or self.lowers[before] in {"with", "of", "st", "saint"}
+            or (self.capitalised[before] and not self.starts_sentence(before))
+        ):
+            return False
+        after = index + 1
+        return not (self.exists(after) and (self.lowers[after] in _PLACE_WORDS or self.capitalised[after]))
+
+    def stands_alone_after_any_word(self, index: int) -> bool:
+        """A capitalised word in mid-sentence on its own: not after "the", "in" or a capitalised
+        word, not before a place word or another capitalised word ("the Fraser guidelines",
+        "Prince Philip hospital", "Stepping Hill", "a job in Hull")."""
+        if self.starts_sentence(index) or self.after_determiner(index):
+            return False
+        before = self.previous_word(index)
+        if self.capitalised[before] or self.texts[before].isupper() or self.texts[before] in _POSSESSIVES:
+            return False
+        # "in Hull", "at Porto": a place; "to Openshaw" may be either, and a known name decides.
+        if self.lowers[before] in _PLACE_PREPOSITIONS - {"to"}:
+            return False
+        after = index + 1
+        return not (self.exists(after) and (self.lowers[after] in _PLACE_WORDS or self.capitalised[after]))
+
     def may_be_ambiguous_name(self, index: int) -> bool:
         """A first name that is also a word, but not a month or other never-a-name word."""
         return self.is_ambiguous_name(index) and self.lowers[index] not in self.vocabulary.not_names
@@ -495,8 +536,14 @@ def _is_name_start(view: _TokenView, index: int) -> bool:
     return not ambiguous and view.stands_alone_mid_sentence(index)
 
 
-def _can_join_name(view: _TokenView, index: int) -> bool:
-    """True when a capitalised token may stand beside a name as another name ("Tom and Mahlet")."""
+def _can_join_name(view: _TokenView, index: int, gazetteer: FrozenSet[str] = frozenset()) -> bool:
+    """True when a token may stand beside a name as another name ("Tom and Mahlet").
+
+    A capitalised word may; in a message typed all in lower case, so may a known name ("sue and
+    nicola").
+    """
+    if view.typed_in_lower_case and view.is_word(index) and view.lower(index) in gazetteer:
+        return not view.is_excluded(index) or view.may_be_ambiguous_name(index)
     return view.is_capitalised(index) and (
         not view.is_excluded(index) or view.may_be_ambiguous_name(index)
     )
@@ -565,9 +612,6 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _Na
     in a name's usual place for one. Initials and the hyphens of double-barrelled names between
     two marked words are marked too.
     """
-    # In a message typed with capitals, a word in lower case is not a name; the model, which
-    # learned lower-case names from messages typed all in lower case, can take one for a name.
-    typed_in_lower_case = view.typed_in_lower_case
     particles = view.vocabulary.surname_particles
     for start, end in finder.recogniser(view.doc):
         marked = [
@@ -576,7 +620,7 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _Na
             if (
                 view.is_word(index)
                 and not view.is_excluded(index)
-                and (typed_in_lower_case or not view.text(index).islower())
+                and (not view.text(index).islower() or _lower_case_name_likely(view, index, finder))
                 and not _known_not_a_name(view, index, finder)
             )
             or (view.is_initial(index) and index + 1 < end)
@@ -593,6 +637,18 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _Na
                 is_name[member] = True
 
 
+def _lower_case_name_likely(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
+    """Whether a word in lower case the recogniser took for a name may be one.
+
+    In a message typed with capitals, a word in lower case is not a name. Where only "I" and
+    sentence starts are capitalised, a known name is ("I spoke to rob"); where nothing is, the
+    recogniser is trusted, having learned from messages typed so.
+    """
+    if not view.typed_in_lower_case:
+        return False
+    return view.lower(index) in finder.gazetteer or not any(char.isupper() for char in view.doc.text)
+
+
 def _known_not_a_name(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
     """A known look-alike ("Kerala", "Dalteparin"), or an unknown word in capitals ("NBM", "TRAC")."""
     lower = view.lower(index)
@@ -605,8 +661,9 @@ def _known_name_in_place(view: "_TokenView", index: int, gazetteer: FrozenSet[st
     """A known name where a name usually goes, found without the capital the rules need.
 
     At the start of a message or in brackets, the whole name before a verb or a possessive
-    ("Idil has been crying", "Weng de Leon is retiring", "the HCA (Trinh)"), or, in a message
-    typed all in lower case, after a cue ("spoke to dudek").
+    ("Idil has been crying", "Weng de Leon is retiring", "the HCA (Trinh)"); alone in mid-sentence,
+    even after a preposition ("write to Openshaw about"); or, in a message typed all in lower
+    case, after a cue ("spoke to dudek").
     """
     if view.lower(index) not in gazetteer or view.is_excluded(index) or not view.is_word(index):
         return False
@@ -614,16 +671,19 @@ def _known_name_in_place(view: "_TokenView", index: int, gazetteer: FrozenSet[st
         last = _extend_name(view, index, known=True) - 1
         bracketed = view.exists(last + 1) and view.text(last + 1) == ")" and view.text(index - 1) == "("
         return view.verb_follows(last) or view.possessive_follows(last) or bracketed
+    if view.is_capitalised(index):
+        return view.stands_alone_after_any_word(index)
     return view.text(index).islower() and index in view.after_cue and view.typed_in_lower_case
 
 
 def _rule_is_sure(view: "_TokenView", index: int) -> bool:
-    """True when a name the rules found has a sure clue: a title, a cue ("spoke to"), a known first name."""
+    """True when a name the rules found has a sure clue: a title, a cue ("spoke to"), a known first
+    name standing alone (not "the Fraser guidelines", "Prince Philip hospital")."""
     return (
         view.after_title(index)
         or index in view.after_cue
         or view.beside_first_person(index)
-        or (view.is_known_name(index) and not view.is_excluded(index))
+        or (view.is_known_name(index) and not view.is_excluded(index) and view.stands_alone(index))
     )
 
 
@@ -653,7 +713,8 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
             # Beside the trained recogniser, the rules add a name on a sure clue, or on a weaker one
             # (word order alone) for a known name: their other guesses ("in Resus", "Clexane")
             # were most of their false alarms.
-            if has_recogniser and not (_rule_is_sure(view, index) or view.lower(index) in finder.gazetteer):
+            known = view.lower(index) in finder.gazetteer and view.stands_alone(index)
+            if has_recogniser and not (_rule_is_sure(view, index) or known):
                 continue
             for member in range(index, _extend_name(view, index)):
                 is_name[member] = True
@@ -674,7 +735,7 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     while changed:
         changed = False
         for index in range(len(doc)):
-            if is_name[index] or not _can_join_name(view, index):
+            if is_name[index] or not _can_join_name(view, index, finder.gazetteer):
                 continue
             before, after = index - 1, index + 1
             linked_before = (
@@ -683,7 +744,9 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
             linked_after = (
                 view.exists(after + 1) and view.lower(after) in _COORDINATORS and is_name[after + 1]
             )
-            if linked_before or (linked_after and view.lower(after) != ","):
+            # "Powell, Rowe and Barrett": a comma links a known name to the name after it.
+            comma_ok = view.lower(index) in finder.gazetteer
+            if linked_before or (linked_after and (view.lower(after) != "," or comma_ok)):
                 for member in range(index, _extend_name(view, index)):
                     is_name[member] = True
                 changed = True

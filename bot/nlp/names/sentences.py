@@ -46,6 +46,7 @@ _FORMS = (
     ("hyphenated_first", 3),
     ("doubled_first", 1),
     ("surname_first", 3),
+    ("nickname", 2),
 )
 # Particles of multi-part names: "Iolo ap Gwilym", "Vasco dos Reis", "Nur binti Ahmad".
 _PARTICLES = ("ap", "dos", "da", "de", "van", "van der", "von", "bin", "binti", "al", "el", "ni", "mac", "di", "le")
@@ -132,6 +133,8 @@ class _Writer:
             name = first + self.random.choice([" ", "-"]) + first
         elif form == "surname_first":
             name = surname + " " + first
+        elif form == "nickname":
+            name = nickname(first, self.random)
         elif form == "initials":
             name = first[0].upper() + surname[0].upper()
         else:
@@ -185,6 +188,17 @@ class _Writer:
         if self.random.random() < 0.3:
             text += self.random.choice([".", "?", "!", " ...", ". thanks"])
         return Sentence(text, sentence.names, sentence.origin)
+
+
+def nickname(first: str, chooser: random.Random) -> str:
+    """A short form as colleagues use it: "Baz", "Debs", "Robbo", "Jonny", from a first name."""
+    vowel = next((index for index in range(1, len(first)) if first[index].lower() in "aeiouy"), None)
+    if vowel is None or vowel + 1 >= len(first):
+        return first
+    stem, consonant = first[: vowel + 1], first[vowel + 1].lower()
+    if consonant in "aeiouy":
+        return stem + "z"
+    return chooser.choice([stem + "z", stem + consonant + "s", stem + consonant * 2 + "o", stem + consonant * 2 + "y"])
 
 
 def join(first: Sentence, second: Sentence, separator: str) -> Sentence:

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # "[wrong dose]{"entity": ...}" and "[late](concern_type)" in Rasa's training data: the words only.
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 
 
@@ -163,11 +164,17 @@ def add_name_recogniser(nlp: Language, plan: TrainingPlan = TrainingPlan()) -> T
     # A name the project's own messages use as an ordinary word ("rose", "young", "new") is left
     # out of the gazetteer: the rules would take that word for a name on too weak a clue.
     gazetteer = gazetteer - _lower_case_words(project_messages())
-    # Words that look like names and are known not to be: the templates' wards, drugs, hospitals
-    # and places, and the names of countries, regions and languages, unless they are also names.
+    # Words that look like names: the templates' wards, drugs, hospitals and places, and the names
+    # of countries, regions and languages. One that is never a name is a look-alike, which the
+    # recogniser's guesses give way to; one that may be either ("Jordan") is left to the
+    # recogniser, and the rules' weaker clues take neither.
     templates = load_templates()
-    filler_words = {word for words in templates.fillers.values() for phrase in words for word in re.findall(r"[^\W\d_]{3,}", phrase)}
-    look_alikes = (frozenset(word.lower() for word in filler_words) | place_and_language_words()) - gazetteer
+    filler_words = {
+        word.lower() for words in templates.fillers.values() for phrase in words for word in _WORD.findall(phrase)
+    }
+    look_alike_words = frozenset(filler_words) | place_and_language_words()
+    look_alikes = look_alike_words - gazetteer
+    gazetteer = gazetteer - look_alike_words
     sentences = training_sentences(pools, plan)
     loaded = time.perf_counter()
     train_on(nlp, sentences, plan)
