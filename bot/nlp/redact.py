@@ -13,6 +13,7 @@ lines are never redacted. The word lists live in ``pii_patterns.yml`` beside thi
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -72,6 +73,15 @@ _SENTENCE_BREAKS = frozenset(
     {".", "!", "?", "…", ":", ";", "-", "–", "—", "*", "•", '"', "“", "(", ")", "\n"}
 )
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+_CALENDAR_WORDS = frozenset(
+    [name.lower() for name in (*calendar.month_name[1:], *calendar.day_name)]
+    + [name.lower()[:3] for name in (*calendar.month_name[1:], *calendar.day_name)]
+)
+# Words around a month or day that make it a date: "in June", "since Monday", "June 2024".
+_DATE_WORDS = frozenset(
+    {"in", "on", "since", "until", "till", "from", "by", "of", "last", "next", "every", "this", "each",
+     "early", "mid", "late", "end", "before", "after", "during", "through", "to", "and", "or", "the"}
+)
 _FIRST_PERSON = frozenset({"i", "i'm", "i’m", "im", "i've", "i'd", "i'll"})
 _COORDINATORS = frozenset({"and", "&", "or", ","})
 _INITIAL = re.compile(r"[A-Z]\.?")
@@ -619,7 +629,7 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _Na
             for index in range(start, end)
             if (
                 view.is_word(index)
-                and not view.is_excluded(index)
+                and (not view.is_excluded(index) or _calendar_word_as_name(view, index))
                 and (not view.text(index).islower() or _lower_case_name_likely(view, index, finder))
                 and not _known_not_a_name(view, index, finder)
             )
@@ -635,6 +645,18 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _Na
         if marked and view.is_word(marked[-1]) and not view.is_upper(marked[-1]):
             for member in range(marked[-1], _extend_name(view, marked[-1], known=True)):
                 is_name[member] = True
+
+
+def _calendar_word_as_name(view: "_TokenView", index: int) -> bool:
+    """A month or day word the recogniser took for a name, away from any date ("Jun-Jun has",
+    "June was late"; not "in June", "June 2024", "on Sat")."""
+    lower = view.lower(index)
+    if lower not in _CALENDAR_WORDS or lower in view.stop_words:
+        return False
+    before, after = view.previous_word(index), index + 1
+    if before >= 0 and (view.lower(before) in _DATE_WORDS or view.text(before).isdigit()):
+        return False
+    return not (view.exists(after) and (view.text(after)[:1].isdigit() or view.lower(after) in _DATE_WORDS))
 
 
 def _lower_case_name_likely(view: "_TokenView", index: int, finder: _NameFinder) -> bool:

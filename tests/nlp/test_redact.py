@@ -313,3 +313,17 @@ def test_a_message_is_recognised_once() -> None:
     find_pii(text)
     find_pii(text)
     assert find_pii.cache_info().hits == 1
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Only "I" capitalised: a name in lower case is still a name.
+        ("I spoke to rob about his timekeeping", "I spoke to [NAME] about his timekeeping"),
+        ("spoke to dudek about the missed meds", "spoke to [NAME] about the missed meds"),
+        # Typed without its accents.
+        ("Nguyen and Wisniewski were on the late", "[NAME] and [NAME] were on the late"),
+    ],
+)
+def test_names_typed_without_capitals_or_accents_are_redacted(text: str, expected: str) -> None:
+    assert redact(text) == expected

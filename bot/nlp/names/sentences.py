@@ -16,7 +16,7 @@ from typing import Any, Dict, FrozenSet, List, Mapping, Sequence, Tuple
 
 import yaml
 
-from bot.nlp.names.sources import NamePool
+from bot.nlp.names.sources import NamePool, folded
 
 TEMPLATES_FILE = Path(__file__).with_name("templates.yml")
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -142,12 +142,14 @@ class _Writer:
         return name, [(0, len(name))]
 
     def shaped(self, name: str) -> str:
-        """The name as typed: mostly as written, sometimes all lower case or all capitals."""
+        """The name as typed: mostly as written, often without accents, sometimes all lower case or capitals."""
         roll = self.random.random()
         if roll < 0.03:
             return name.lower()
         if roll < 0.05:
             return name.upper()
+        if roll < 0.35:
+            return folded(name)
         return name
 
     def fill(self, template: str, origin: str) -> Sentence:

@@ -1,4 +1,5 @@
-"""People's names of many origins, from the names-dataset package, for training the recogniser.
+"""People's names of many origins, from the names-dataset package (and Faker's lists for the
+countries it lacks), for training the recogniser.
 
 Build time only: the package's tables take about 15 seconds and 2 GB of memory to load, so nothing
 that runs while Pause answers imports this module. Its names come from public profiles in over a
@@ -8,7 +9,9 @@ names but must not be redacted (``look_alikes`` in ``templates.yml``) are left o
 """
 from __future__ import annotations
 
+import importlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Tuple
@@ -23,6 +26,8 @@ _VOWEL = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûü�
 # "Obrien", "Oconnor": the dataset drops the apostrophe of Irish names, which people do type.
 _IRISH_O = re.compile(r"O([bcdfghklmnrst][a-z]{3,})")
 _MC = re.compile(r"Mc([a-z]{3,})")
+# Letters that keep no base letter under Unicode decomposition.
+_UNACCENTED = str.maketrans({"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ı": "i", "ß": "ss", "æ": "ae"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,32 @@ def restore_spelling(name: str, known: FrozenSet[str]) -> str:
     return name
 
 
+def _usable(names: Iterable[str], excluded: FrozenSet[str]) -> List[str]:
+    return [name for name in names if is_usable_name(name, excluded)]
+
+
+def faker_names(locale: str) -> Tuple[List[str], List[str]]:
+    """The first names and surnames of one of the Faker package's locales.
+
+    names-dataset has no Vietnam, Pakistan or Kenya, and few Nigerian names by people; Faker's
+    person lists for those locales fill the gap.
+    """
+    provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+
+    def names(attribute: str) -> List[str]:
+        value = getattr(provider, attribute, ())
+        return [] if isinstance(value, str) else [str(name) for name in value]
+
+    first = names("first_names_female") + names("first_names_male") or names("first_names")
+    return first, names("last_names")
+
+
+def folded(name: str) -> str:
+    """The name without its accents, as many people type it: "Nguyễn" -> "Nguyen", "Łukasz" -> "Lukasz"."""
+    name = name.translate(_UNACCENTED)
+    return "".join(char for char in unicodedata.normalize("NFKD", name) if not unicodedata.combining(char))
+
+
 def _ordered_unique(names: Iterable[str]) -> Tuple[str, ...]:
     seen = set()
     ordered = []
@@ -82,8 +113,14 @@ def pools_from_tables(
         first_lists, surname_lists = [], []
         for country in countries:
             genders = first_by_country.get(country, {})
-            first_lists.extend(list(genders.get(gender, []))[:first_count] for gender in ("F", "M"))
-            surname_lists.append(list(surnames_by_country.get(country, []))[:surname_count])
+            # Cut after leaving out unusable names: some countries' most common names are in
+            # another script, and their names in Latin letters come further down.
+            first_lists.extend(_usable(genders.get(gender, []), excluded)[:first_count] for gender in ("F", "M"))
+            surname_lists.append(_usable(surnames_by_country.get(country, []), excluded)[:surname_count])
+        for locale in (origins.get("faker_locales") or {}).get(origin, []):
+            first_names, surnames = faker_names(locale)
+            first_lists.append(_usable(first_names, excluded)[:first_count])
+            surname_lists.append(_usable(surnames, excluded)[:surname_count])
         known = frozenset(name for names in first_lists + surname_lists for name in names)
 
         def interleave(lists: List[List[str]]) -> Tuple[str, ...]:
@@ -113,7 +150,9 @@ def gazetteer_from_tables(
     words = set()
     for name in names:
         if is_usable_name(name, excluded):
-            words.update(part.lower() for part in re.split(r"[ -]", name) if len(part) >= 2)
+            parts = [part.lower() for part in re.split(r"[ -]", name) if len(part) >= 2]
+            words.update(parts)
+            words.update(folded(part) for part in parts)
     return frozenset(words - excluded)
 
 
@@ -126,17 +165,21 @@ def load_names(excluded: FrozenSet[str]) -> Tuple[Dict[str, NamePool], FrozenSet
 
     origins = load_origins()
     dataset = NameDataset()
-    largest = max(int(origins[key]) for key in ("first_names_per_country", "surnames_per_country", "gazetteer_per_country"))
+    # Deep enough that countries whose common names are in another script still give names.
+    largest = 2000
     first_by_country = dataset.get_top_names(n=largest, use_first_names=True)
     surnames_by_country = dataset.get_top_names(n=largest, use_first_names=False)
     pools = pools_from_tables(first_by_country, surnames_by_country, origins, excluded)
     per_country = int(origins["gazetteer_per_country"])
-    gazetteer = gazetteer_from_tables(
-        {country: {gender: ranked[:per_country] for gender, ranked in genders.items()} for country, genders in first_by_country.items()},
-        {country: ranked[:per_country] for country, ranked in surnames_by_country.items()},
-        excluded,
-    )
-    return pools, gazetteer
+    first_by_source = {
+        country: {gender: ranked[:per_country] for gender, ranked in genders.items()}
+        for country, genders in first_by_country.items()
+    }
+    surnames_by_source = {country: ranked[:per_country] for country, ranked in surnames_by_country.items()}
+    for locales in (origins.get("faker_locales") or {}).values():
+        for locale in locales:
+            first_by_source[locale], surnames_by_source[locale] = {"": faker_names(locale)[0]}, faker_names(locale)[1]
+    return pools, gazetteer_from_tables(first_by_source, surnames_by_source, excluded)
 
 
 def place_and_language_words() -> FrozenSet[str]:
