@@ -205,11 +205,12 @@ def save_pipeline(out_dir: Union[str, Path], names: bool = True) -> Path:
     """Build the pipeline and write it to out_dir, ready for ``spacy.load`` and Rasa's SpacyNLP.
 
     With ``names`` (the default) the person-name recogniser is trained into it, which takes a
-    minute or two; the sentences it was trained on are written beside it, one a line, so that
-    the evaluation sets can be checked for copies of them, and so are the known names and the
+    minute or two; the sentences it was trained on are written beside it, one a line with each
+    name as "{name}", so that the evaluation sets can be checked for copies of them, and so are the known names and the
     known look-alikes (in lower case, one a line) that the redactor reads.
     """
     from bot.nlp.names.recogniser import GAZETTEER_FILE, LOOK_ALIKES_FILE
+    from bot.nlp.names.sentences import masked
     from bot.nlp.names.training import add_name_recogniser
 
     out_path = Path(out_dir)
@@ -217,7 +218,7 @@ def save_pipeline(out_dir: Union[str, Path], names: bool = True) -> Path:
     nlp = build_pipeline()
     if names:
         trained = add_name_recogniser(nlp)
-        lines = (" ".join(sentence.text.split()) for sentence in trained.sentences)
+        lines = sorted({" ".join(masked(sentence.text, sentence.names).split()) for sentence in trained.sentences})
         (out_path / TRAINING_SENTENCES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
         (out_path / GAZETTEER_FILE).write_text("\n".join(sorted(trained.gazetteer)) + "\n", encoding="utf-8")
         (out_path / LOOK_ALIKES_FILE).write_text("\n".join(sorted(trained.look_alikes)) + "\n", encoding="utf-8")

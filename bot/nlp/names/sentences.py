@@ -71,6 +71,7 @@ class Templates:
     without_names: Tuple[str, ...]
     look_alikes: FrozenSet[str]
     fillers: Mapping[str, Tuple[str, ...]]
+    not_carriers: FrozenSet[str]
 
 
 def load_templates(path: Path = TEMPLATES_FILE) -> Templates:
@@ -82,6 +83,7 @@ def load_templates(path: Path = TEMPLATES_FILE) -> Templates:
         without_names=tuple(raw["without_names"]),
         look_alikes=frozenset(str(word).lower() for word in raw["look_alikes"]),
         fillers={slot: tuple(str(word) for word in words) for slot, words in raw["fillers"].items()},
+        not_carriers=frozenset(str(text) for text in raw.get("not_carriers") or ()),
     )
 
 
@@ -203,6 +205,13 @@ def nickname(first: str, chooser: random.Random) -> str:
     return chooser.choice([stem + "z", stem + consonant + "s", stem + consonant * 2 + "o", stem + consonant * 2 + "y"])
 
 
+def masked(text: str, names: Sequence[Span], mask: str = "{name}") -> str:
+    """The text with each name span replaced by the mask."""
+    for start, end in sorted(names, reverse=True):
+        text = text[:start] + mask + text[end:]
+    return text
+
+
 def join(first: Sentence, second: Sentence, separator: str) -> Sentence:
     """Two sentences as one longer message, the second's spans moved along."""
     shift = len(first.text) + len(separator)
@@ -231,7 +240,7 @@ def generate(
         sentences.append(writer.typed(Sentence(text, (), "none")))
         # The same real message about "she" or "my colleague", about a named colleague instead.
         carrier = _PERSON_PHRASE.sub("{name}", text, count=1)
-        if carrier != text:
+        if carrier != text and text not in templates.not_carriers:
             for turn in range(2):
                 origin = writer.origins[(2 * index + turn) % len(writer.origins)]
                 sentences.append(writer.typed(writer.fill(carrier, origin)))
