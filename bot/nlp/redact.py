@@ -418,6 +418,17 @@ class _TokenView:
             return True
         return self.exists(after) and self.lowers[after] in self.vocabulary.verbs_after_name
 
+    def past_tense_follows(self, index: int) -> bool:
+        """True before a verb in the past tense: "Leadbetter snapped at the HCA"."""
+        after = index + 1
+        return (
+            self.exists(after)
+            and self.texts[after].islower()
+            and self.texts[after].isalpha()
+            and len(self.texts[after]) >= 5
+            and self.texts[after].endswith("ed")
+        )
+
     def person_verb_follows(self, index: int) -> bool:
         after = index + 1
         return self.exists(after) and self.lowers[after] in self.vocabulary.person_verbs
@@ -692,7 +703,7 @@ def _known_name_in_place(view: "_TokenView", index: int, gazetteer: FrozenSet[st
     if view.is_capitalised(index) and view.starts_sentence(index):
         last = _extend_name(view, index, known=True) - 1
         bracketed = view.exists(last + 1) and view.text(last + 1) == ")" and view.text(index - 1) == "("
-        return view.verb_follows(last) or view.possessive_follows(last) or bracketed
+        return view.verb_follows(last) or view.past_tense_follows(last) or view.possessive_follows(last) or bracketed
     if view.is_capitalised(index):
         return view.stands_alone_after_any_word(index)
     return view.text(index).islower() and index in view.after_cue and view.typed_in_lower_case

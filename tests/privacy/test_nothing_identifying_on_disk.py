@@ -77,15 +77,19 @@ def reflect_with_details(conversation: Conversation) -> str:
         "no",
         "I just want Priya Raman to feel supported and learn from it, NI number JG 10 37 59 A",
     ]
+    return finish_reflection(conversation, turns, "4, thanks. Tom Hughes on 0113 496 0771 suggested I try this")
+
+
+def finish_reflection(conversation: Conversation, turns: List[str], feedback: str) -> str:
+    """Answer the reflection's questions, take the first alternative, give feedback; the reference."""
     for text in turns:
         reply = conversation.say(text)
     assert reply.responses[-1] == "utter_ask_decision", reply.responses
     # The decision: the first alternative offered, then feedback.
-    decision = next(b["payload"] for b in reply.buttons)
-    reply = conversation.say(decision)
+    reply = conversation.say(next(b["payload"] for b in reply.buttons))
     match = re.search(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", reply.text)
     assert match, f"no case reference in {reply.responses}"
-    conversation.say("4, thanks. Tom Hughes on 0113 496 0771 suggested I try this")
+    conversation.say(feedback)
     conversation.say("yes")
     return match.group(0)
 
@@ -107,15 +111,7 @@ def reflect_about_surnames(conversation: Conversation) -> str:
         "no",
         "I want Chaudhry and Haddad to learn from it and Fitzgerald's team to feel supported",
     ]
-    for text in turns:
-        reply = conversation.say(text)
-    assert reply.responses[-1] == "utter_ask_decision", reply.responses
-    reply = conversation.say(next(b["payload"] for b in reply.buttons))
-    match = re.search(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", reply.text)
-    assert match, f"no case reference in {reply.responses}"
-    conversation.say("5, Papadakis suggested I use this")
-    conversation.say("yes")
-    return match.group(0)
+    return finish_reflection(conversation, turns, "5, Papadakis suggested I use this")
 
 
 def test_no_surname_typed_alone_is_written_anywhere(tmp_path: Path) -> None:
