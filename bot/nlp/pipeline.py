@@ -209,7 +209,7 @@ def save_pipeline(out_dir: Union[str, Path], names: bool = True) -> Path:
     name as "{name}", so that the evaluation sets can be checked for copies of them, and so are the known names and the
     known look-alikes (in lower case, one a line) that the redactor reads.
     """
-    from bot.nlp.names.recogniser import GAZETTEER_FILE, LOOK_ALIKES_FILE
+    from bot.nlp.names.recogniser import COMMON_WORDS_FILE, GAZETTEER_FILE, LOOK_ALIKES_FILE
     from bot.nlp.names.sentences import masked
     from bot.nlp.names.training import add_name_recogniser
 
@@ -220,8 +220,12 @@ def save_pipeline(out_dir: Union[str, Path], names: bool = True) -> Path:
         trained = add_name_recogniser(nlp)
         lines = sorted({" ".join(masked(sentence.text, sentence.names).split()) for sentence in trained.sentences})
         (out_path / TRAINING_SENTENCES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
-        (out_path / GAZETTEER_FILE).write_text("\n".join(sorted(trained.gazetteer)) + "\n", encoding="utf-8")
-        (out_path / LOOK_ALIKES_FILE).write_text("\n".join(sorted(trained.look_alikes)) + "\n", encoding="utf-8")
+        for file_name, words in (
+            (GAZETTEER_FILE, trained.gazetteer),
+            (LOOK_ALIKES_FILE, trained.look_alikes),
+            (COMMON_WORDS_FILE, trained.common_words),
+        ):
+            (out_path / file_name).write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
     nlp.to_disk(out_path)
     return out_path
 

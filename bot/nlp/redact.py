@@ -45,6 +45,8 @@ PiiSpan = Tuple[str, int, int]
 _CASE_REFERENCE = re.compile(
     r"(?<![\w-])P-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}(?![\w-])", re.IGNORECASE
 )
+# A placeholder already in the text ("[NI NUMBER]") stays as it is: redacting twice changes nothing.
+_PLACEHOLDER = re.compile(r"\[(?:" + "|".join(re.escape(label) for label in LABELS) + r")\]")
 _EMAIL = re.compile(
     r"(?<![\w.+'-])[\w.+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
@@ -82,6 +84,8 @@ _DATE_WORDS = frozenset(
     {"in", "on", "since", "until", "till", "from", "by", "of", "last", "next", "every", "this", "each",
      "early", "mid", "late", "end", "before", "after", "during", "through", "to", "and", "or", "the"}
 )
+# Words after which a person is often named: "spoke to rob", "me and sue", "about kim".
+_BEFORE_A_PERSON = frozenset({"to", "with", "and", "about", "tell", "told", "asked", "ask", "from", "for", "by", "&"})
 _FIRST_PERSON = frozenset({"i", "i'm", "i’m", "im", "i've", "i'd", "i'll"})
 _COORDINATORS = frozenset({"and", "&", "or", ","})
 _INITIAL = re.compile(r"[A-Z]\.?")
@@ -175,6 +179,7 @@ class _NameFinder:
     recogniser: Optional["Recogniser"]
     gazetteer: FrozenSet[str]
     look_alikes: FrozenSet[str]
+    common_words: FrozenSet[str]
 
 
 @lru_cache(maxsize=1)
@@ -187,7 +192,13 @@ def _name_finder() -> _NameFinder:
     from spacy.lang.en.stop_words import STOP_WORDS
     from spacy.matcher import Matcher
 
-    from bot.nlp.names.recogniser import GAZETTEER_FILE, LOOK_ALIKES_FILE, recogniser_in, word_list
+    from bot.nlp.names.recogniser import (
+        COMMON_WORDS_FILE,
+        GAZETTEER_FILE,
+        LOOK_ALIKES_FILE,
+        recogniser_in,
+        word_list,
+    )
 
     vocabulary = _vocabulary()
     nlp = _load_blank_english()
@@ -212,6 +223,7 @@ def _name_finder() -> _NameFinder:
         recogniser_in(nlp),
         word_list(nlp, GAZETTEER_FILE),
         word_list(nlp, LOOK_ALIKES_FILE),
+        word_list(nlp, COMMON_WORDS_FILE),
     )
 
 
@@ -674,23 +686,41 @@ def _lower_case_name_likely(view: "_TokenView", index: int, finder: _NameFinder)
     """Whether a word in lower case the recogniser took for a name may be one.
 
     In a message typed with capitals, a word in lower case is not a name. Where only "I" and
-    sentence starts are capitalised, a known name is ("I spoke to rob"); where nothing is, the
-    recogniser is trusted, having learned from messages typed so.
+    sentence starts are capitalised, a known name after a word that comes before people is ("I
+    spoke to rob"); where nothing is, the recogniser is trusted, having learned from messages
+    typed so.
     """
     if not view.typed_in_lower_case:
         return False
-    return view.lower(index) in finder.gazetteer or not any(char.isupper() for char in view.doc.text)
+    if not any(char.isupper() for char in view.doc.text):
+        return True
+    return view.lower(index) in finder.gazetteer and view.lower(view.previous_word(index)) in _BEFORE_A_PERSON
 
 
 def _known_not_a_name(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
-    """A known look-alike ("Kerala", "Dalteparin"), or an unknown word in capitals ("NBM", "TRAC")."""
+    """A known look-alike ("Kerala", "Dalteparin"); an unknown word in capitals ("NBM", "TRAC"),
+    or capitals before a number or more capitals ("JH 45 67 89", "NI AB"); the first piece of a
+    contraction ("wo" of "won't"); or a common word starting a sentence on its own, where its
+    capital says nothing ("Staffing was awful", "Send it to HR"), or inside a noun phrase ("Her
+    Mum", "a Root Cause Analysis", "Leeds Teaching Hospitals")."""
     lower = view.lower(index)
     if lower in finder.look_alikes:
         return True
-    return view.is_upper(index) and bool(finder.gazetteer) and lower not in finder.gazetteer
+    after = view.text(index + 1) if view.exists(index + 1) else ""
+    if view.text(index).isupper() and (after[:1].isdigit() or after[:1] == "[" or (after.isupper() and after.isalpha())):
+        return True
+    if after.lower() in {"n't", "n’t", "nt"} and not view.spacing[index]:
+        return True
+    if view.is_upper(index) and bool(finder.gazetteer) and lower not in finder.gazetteer:
+        return True
+    if lower not in finder.common_words or view.after_title(index):
+        return False
+    if view.starts_sentence(index):
+        return not (view.exists(index + 1) and view.is_capitalised(index + 1))
+    return not view.stands_alone(index)
 
 
-def _known_name_in_place(view: "_TokenView", index: int, gazetteer: FrozenSet[str]) -> bool:
+def _known_name_in_place(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
     """A known name where a name usually goes, found without the capital the rules need.
 
     At the start of a message or in brackets, the whole name before a verb or a possessive
@@ -698,7 +728,9 @@ def _known_name_in_place(view: "_TokenView", index: int, gazetteer: FrozenSet[st
     even after a preposition ("write to Openshaw about"); or, in a message typed all in lower
     case, after a cue ("spoke to dudek").
     """
-    if view.lower(index) not in gazetteer or view.is_excluded(index) or not view.is_word(index):
+    if view.lower(index) not in finder.gazetteer or view.is_excluded(index) or not view.is_word(index):
+        return False
+    if _known_not_a_name(view, index, finder):
         return False
     if view.is_capitalised(index) and view.starts_sentence(index):
         last = _extend_name(view, index, known=True) - 1
@@ -738,7 +770,7 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
         worth_a_look = view.capitalised[index] or view.lowers[index] in first_names or (
             view.texts[index][:1].isupper()
         )
-        if has_recogniser and not is_name[index] and _known_name_in_place(view, index, finder.gazetteer):
+        if has_recogniser and not is_name[index] and _known_name_in_place(view, index, finder):
             for member in range(index, _extend_name(view, index, known=True)):
                 is_name[member] = True
             continue
@@ -825,8 +857,9 @@ def find_pii(text: str) -> Tuple[PiiSpan, ...]:
         return ()
     vocabulary = _vocabulary()
     taken = bytearray(len(text))
-    for match in _CASE_REFERENCE.finditer(text):
-        taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+    for pattern in (_CASE_REFERENCE, _PLACEHOLDER):
+        for match in pattern.finditer(text):
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     found: List[PiiSpan] = []
 
     def keep(label: str, spans: List[Tuple[int, int]]) -> None:

@@ -18,6 +18,7 @@ COMPONENT = "person_names"
 LABEL = "PERSON"
 GAZETTEER_FILE = "person_names_gazetteer.txt"
 LOOK_ALIKES_FILE = "person_names_look_alikes.txt"
+COMMON_WORDS_FILE = "person_names_common_words.txt"
 
 Recogniser = Callable[[Doc], List[Tuple[int, int]]]
 
@@ -46,7 +47,8 @@ def recogniser_in(nlp: Language) -> Optional[Recogniser]:
 def word_list(nlp: Language, file_name: str) -> FrozenSet[str]:
     """A word list saved beside a pipeline loaded from disk (lower case, one a line); empty otherwise.
 
-    The build writes two: the gazetteer of known names and the known look-alikes.
+    The build writes three: the gazetteer of known names, the known look-alikes and the common
+    words.
     """
     if nlp.path is None or not (nlp.path / file_name).is_file():
         return frozenset()

@@ -150,11 +150,13 @@ def training_sentences(pools: Mapping[str, NamePool], plan: TrainingPlan) -> Lis
 
 @dataclass(frozen=True)
 class TrainedNames:
-    """What training leaves beside the recogniser: its sentences, the known names and known non-names."""
+    """What training leaves beside the recogniser: its sentences, the known names, the known
+    look-alikes, and the common words (those the project's own messages use in lower case)."""
 
     sentences: List[Sentence]
     gazetteer: FrozenSet[str]
     look_alikes: FrozenSet[str]
+    common_words: FrozenSet[str]
 
 
 def add_name_recogniser(nlp: Language, plan: TrainingPlan = TrainingPlan()) -> TrainedNames:
@@ -163,7 +165,8 @@ def add_name_recogniser(nlp: Language, plan: TrainingPlan = TrainingPlan()) -> T
     pools, gazetteer = load_names(load_templates().look_alikes | _never_names())
     # A name the project's own messages use as an ordinary word ("rose", "young", "new") is left
     # out of the gazetteer: the rules would take that word for a name on too weak a clue.
-    gazetteer = gazetteer - _lower_case_words(project_messages())
+    common_words = frozenset(word for word in _lower_case_words(project_messages()) if len(word) > 1)
+    gazetteer = gazetteer - common_words
     # Words that look like names: the templates' wards, drugs, hospitals and places, and the names
     # of countries, regions and languages. One that is never a name is a look-alike, which the
     # recogniser's guesses give way to; one that may be either ("Jordan") is left to the
@@ -185,7 +188,7 @@ def add_name_recogniser(nlp: Language, plan: TrainingPlan = TrainingPlan()) -> T
         loaded - started,
         time.perf_counter() - loaded,
     )
-    return TrainedNames(sentences, gazetteer, look_alikes)
+    return TrainedNames(sentences, gazetteer, look_alikes, common_words)
 
 
 def _lower_case_words(messages: Sequence[str]) -> FrozenSet[str]:
