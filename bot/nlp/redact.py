@@ -475,8 +475,8 @@ class _TokenView:
 
     def stands_alone(self, index: int) -> bool:
         """Not part of a longer proper noun or a noun phrase: not after "the", "with", "of" or a
-        capitalised word, not before a place word or a capitalised word, nor a possessive after
-        "with" or "of" ("a patient with Parkinson's")."""
+        capitalised word, not before a place word ("Prince Philip hospital", "a patient with
+        Parkinson's", "Alexandra site"); a surname may follow ("Priya Raman")."""
         before = self.previous_word(index)
         if before >= 0 and (
             self.lowers[before] in self.vocabulary.determiners
@@ -485,7 +485,7 @@ class _TokenView:
         ):
             return False
         after = index + 1
-        return not (self.exists(after) and (self.lowers[after] in _PLACE_WORDS or self.capitalised[after]))
+        return not (self.exists(after) and self.lowers[after] in _PLACE_WORDS)
 
     def stands_alone_after_any_word(self, index: int) -> bool:
         """A capitalised word in mid-sentence on its own: not after "the", "in" or a capitalised

@@ -96,7 +96,7 @@ def finish_reflection(conversation: Conversation, turns: List[str], feedback: st
 
 def reflect_about_surnames(conversation: Conversation) -> str:
     """A reflection about colleagues named by surname alone, in the places managers put them."""
-    opening = conversation.say("Castellanos was rude to a patient's daughter and I dont know what to do")
+    opening = conversation.say("I'm worried about one of my nurses, Castellanos was rude to a patient's daughter")
     assert opening.responses[-1] == "utter_ask_concern_type", opening.responses
     # The concern type typed with a hyphenated surname in it must still be understood.
     concern = conversation.say("clinical practice - Adeyemi-Clarke gave the wrong dose")
