@@ -15,7 +15,7 @@ from typing import Dict, List
 
 import pytest
 
-from tests.support.conversation import Conversation
+from tests.support.conversation import Conversation, Reply
 from tests.support.servers import running_pause
 
 pytestmark = pytest.mark.model
@@ -84,8 +84,12 @@ def finish_reflection(conversation: Conversation, turns: List[str], feedback: st
     """Answer the reflection's questions, take the first alternative, give feedback; the reference."""
     for text in turns:
         reply = conversation.say(text)
+    return decide(conversation, reply, feedback)
+
+
+def decide(conversation: Conversation, reply: Reply, feedback: str) -> str:
+    """At the decision, take the first alternative, then give feedback; the case reference."""
     assert reply.responses[-1] == "utter_ask_decision", reply.responses
-    # The decision: the first alternative offered, then feedback.
     reply = conversation.say(next(b["payload"] for b in reply.buttons))
     match = re.search(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", reply.text)
     assert match, f"no case reference in {reply.responses}"
@@ -96,22 +100,19 @@ def finish_reflection(conversation: Conversation, turns: List[str], feedback: st
 
 def reflect_about_surnames(conversation: Conversation) -> str:
     """A reflection about colleagues named by surname alone, in the places managers put them."""
-    opening = conversation.say("I'm worried about one of my nurses, Castellanos was rude to a patient's daughter")
+    opening = conversation.say("I'm worried about one of my nurses, its about Castellanos on nights")
     assert opening.responses[-1] == "utter_ask_concern_type", opening.responses
     # The concern type typed with a hyphenated surname in it must still be understood.
     concern = conversation.say("clinical practice - Adeyemi-Clarke gave the wrong dose")
     assert concern.responses[-1] == "utter_ask_urgent_screen", concern.responses
-    turns = [
-        '/inform{"urgent_screen": "none"}',
-        "no",
-        "no",
-        "not sure, the HCA (Trinh) didnt do the checks either",
-        "yes, its about Wiśniewski on nights, we were two down",
-        "yes",
-        "no",
-        "I want Chaudhry and Haddad to learn from it and Fitzgerald's team to feel supported",
-    ]
-    return finish_reflection(conversation, turns, "5, Papadakis suggested I use this")
+    reply = conversation.say('/inform{"urgent_screen": "none"}')
+    # Every question answered "no" but the last, a good outcome in the manager's words.
+    for _ in range(15):
+        if reply.responses[-1] == "utter_ask_decision":
+            break
+        answer = "I just want Chaudhry to feel supported and learn from it"
+        reply = conversation.say(answer if reply.responses[-1] == "utter_ask_good_outcome" else "no")
+    return decide(conversation, reply, "5, Papadakis suggested I use this")
 
 
 def test_no_surname_typed_alone_is_written_anywhere(tmp_path: Path) -> None:
@@ -119,9 +120,11 @@ def test_no_surname_typed_alone_is_written_anywhere(tmp_path: Path) -> None:
         manager = Conversation(pause, f"manager-{uuid.uuid4().hex}")
         reference = reflect_about_surnames(manager)
         manager.say(f"update on case {reference}: Boateng and I resolved it informally")
+        manager.say("Fitzgerald's team and Haddad want to use this too")
         staff = Conversation(pause, f"staff-{uuid.uuid4().hex}")
         staff.say("Haddad is investigating me and Papadakis wont tell me anything")
         staff.say("the HCA (Trinh) said Castellanos was rude to a patient's daughter")
+        staff.say("its about Wiśniewski on nights, we were two down and the HCA (Trinh) didnt do the checks")
 
     found = details_on_disk(tmp_path, SURNAMES)
     assert not found, "surnames on disk:\n" + "\n".join(found)
