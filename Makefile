@@ -35,10 +35,10 @@ $(BIN)/.installed: requirements.txt
 
 setup: $(BIN)/.installed ## Create .venv with Python 3.10 and the pinned dependencies
 
-$(SPACY_MODEL)/meta.json: $(BIN)/.installed $(wildcard bot/nlp/*.py bot/nlp/patterns/*)
+$(SPACY_MODEL)/meta.json: $(BIN)/.installed bot/nlp/pipeline.py bot/nlp/__main__.py $(wildcard bot/nlp/patterns/* bot/nlp/names/* data/nlu/*.yml) domain.yml
 	$(PY) -m bot.nlp build $(SPACY_MODEL)
 
-spacy: $(SPACY_MODEL)/meta.json ## Build the project's own spaCy pipeline (blank English + rules)
+spacy: $(SPACY_MODEL)/meta.json ## Build the project's own spaCy pipeline (blank English, spelling rules, trained name recogniser)
 
 $(MODEL): $(BIN)/.installed $(TRAINING_FILES) $(wildcard components/*.py)
 	$(RASA) train --fixed-model-name pause --out models --quiet

@@ -12,9 +12,10 @@ ENV PYTHONPATH=/app \
     TF_CPP_MIN_LOG_LEVEL=2 \
     SANIC_KEEP_ALIVE_TIMEOUT=75
 
-# The Rasa image has every dependency but Alembic; the project's pins decide its version.
+# The Rasa image has every dependency but Alembic, names-dataset and Faker (the name recogniser's
+# training names, used while building); the project's pins decide their versions.
 COPY requirements.txt /tmp/requirements.txt
-RUN python -m pip install --no-cache-dir -c /tmp/requirements.txt alembic \
+RUN python -m pip install --no-cache-dir -c /tmp/requirements.txt alembic names-dataset faker \
     && rm /tmp/requirements.txt
 
 COPY config.yml domain.yml endpoints.yml credentials.yml ./

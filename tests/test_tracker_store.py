@@ -13,7 +13,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
-from components.tracker_store import RedactingSQLTrackerStore, redact_event_dicts
+from bot.nlp.events import redact_event_dicts
+from components.tracker_store import RedactingSQLTrackerStore
 from tests.conftest import require_server
 
 NAME = "Mahlet Tesfaye"

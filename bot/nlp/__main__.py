@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import List, Optional
 
@@ -14,9 +15,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the spaCy pipeline into OUT_DIR")
     build.add_argument("out_dir", metavar="OUT_DIR", help="directory to write the pipeline to")
+    build.add_argument(
+        "--without-names", action="store_true", help="skip training the person-name recogniser (quicker)"
+    )
     arguments = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     if arguments.command == "build":
-        out_path = save_pipeline(arguments.out_dir)
+        out_path = save_pipeline(arguments.out_dir, names=not arguments.without_names)
         print(f"spaCy pipeline written to {out_path}")
     return 0
 

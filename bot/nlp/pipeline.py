@@ -38,6 +38,7 @@ MODEL_DIR_ENV = "PAUSE_SPACY_MODEL"
 PIPELINE_NAME = "pause_en"
 PIPELINE_VERSION = "0.1.0"
 FINGERPRINT_KEY = "pause_spelling_fingerprint"
+TRAINING_SENTENCES_FILE = "person_names_training.txt"
 
 # A full stop between two words typed without a space; two letters before it so that
 # abbreviations such as "e.g." and "i.e." stay whole.
@@ -200,11 +201,32 @@ def build_pipeline() -> Language:
     return nlp
 
 
-def save_pipeline(out_dir: Union[str, Path]) -> Path:
-    """Build the pipeline and write it to out_dir, ready for ``spacy.load`` and Rasa's SpacyNLP."""
+def save_pipeline(out_dir: Union[str, Path], names: bool = True) -> Path:
+    """Build the pipeline and write it to out_dir, ready for ``spacy.load`` and Rasa's SpacyNLP.
+
+    With ``names`` (the default) the person-name recogniser is trained into it, which takes a
+    minute or two; the sentences it was trained on are written beside it, one a line with each
+    name as "{name}", so that the evaluation sets can be checked for copies of them, and so are the known names and the
+    known look-alikes (in lower case, one a line) that the redactor reads.
+    """
+    from bot.nlp.names.recogniser import COMMON_WORDS_FILE, GAZETTEER_FILE, LOOK_ALIKES_FILE
+    from bot.nlp.names.sentences import masked
+    from bot.nlp.names.training import add_name_recogniser
+
     out_path = Path(out_dir)
     out_path.mkdir(parents=True, exist_ok=True)
-    build_pipeline().to_disk(out_path)
+    nlp = build_pipeline()
+    if names:
+        trained = add_name_recogniser(nlp)
+        lines = sorted({" ".join(masked(sentence.text, sentence.names).split()) for sentence in trained.sentences})
+        (out_path / TRAINING_SENTENCES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for file_name, words in (
+            (GAZETTEER_FILE, trained.gazetteer),
+            (LOOK_ALIKES_FILE, trained.look_alikes),
+            (COMMON_WORDS_FILE, trained.common_words),
+        ):
+            (out_path / file_name).write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
+    nlp.to_disk(out_path)
     return out_path
 
 

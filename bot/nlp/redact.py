@@ -13,6 +13,7 @@ lines are never redacted. The word lists live in ``pii_patterns.yml`` beside thi
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 import yaml
 
 if TYPE_CHECKING:
+    from bot.nlp.names.recogniser import Recogniser
     from spacy.language import Language
     from spacy.matcher import Matcher
     from spacy.tokens import Doc
@@ -43,6 +45,8 @@ PiiSpan = Tuple[str, int, int]
 _CASE_REFERENCE = re.compile(
     r"(?<![\w-])P-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}(?![\w-])", re.IGNORECASE
 )
+# A placeholder already in the text ("[NI NUMBER]") stays as it is: redacting twice changes nothing.
+_PLACEHOLDER = re.compile(r"\[(?:" + "|".join(re.escape(label) for label in LABELS) + r")\]")
 _EMAIL = re.compile(
     r"(?<![\w.+'-])[\w.+'-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
@@ -71,6 +75,18 @@ _SENTENCE_BREAKS = frozenset(
     {".", "!", "?", "…", ":", ";", "-", "–", "—", "*", "•", '"', "“", "(", ")", "\n"}
 )
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+_CALENDAR_WORDS = frozenset(
+    [name.lower() for name in (*calendar.month_name[1:], *calendar.day_name)]
+    + [name.lower()[:3] for name in (*calendar.month_name[1:], *calendar.day_name)]
+)
+# Words around a month or day that make it a date: "in June", "since Monday", "June 2024".
+_DATE_WORDS = frozenset(
+    {"in", "on", "since", "until", "till", "from", "by", "of", "last", "next", "every", "this", "each",
+     "early", "mid", "late", "end", "before", "after", "during", "through", "to", "and", "or", "the"}
+)
+# Words after which a person is often named: "spoke to rob", "me and sue", "about kim".
+_BEFORE_A_PERSON = frozenset({"to", "with", "and", "about", "tell", "told", "asked", "ask", "from", "for", "by", "&"})
+_FIRST_PERSON = frozenset({"i", "i'm", "i’m", "im", "i've", "i'd", "i'll"})
 _COORDINATORS = frozenset({"and", "&", "or", ","})
 _INITIAL = re.compile(r"[A-Z]\.?")
 _LOWER_CASE_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof"})
@@ -81,7 +97,8 @@ _PLACE_WORDS = frozenset(
     {
         "ward", "unit", "lane", "road", "street", "avenue", "close", "drive", "way", "house",
         "centre", "hospital", "building", "wing", "suite", "team", "service", "clinic",
-        "programme", "court", "park",
+        "programme", "court", "park", "site", "sites", "guidelines", "guidance", "scale", "score",
+        "syndrome", "disease",
     }
 )
 # Endings of adjectives and verb forms, which a lone capitalised name hardly ever has.
@@ -123,7 +140,7 @@ def load_vocabulary(path: Path = PATTERNS_PATH) -> PiiVocabulary:
         for key in keys
     }
     return PiiVocabulary(
-        titles=words("titles"),
+        titles=words("titles") | words("honorifics"),
         name_cues=tuple(str(cue).lower() for cue in raw.get("name_cues") or []),
         verbs_after_name=words("verbs_after_name") | words("person_verbs"),
         person_verbs=words("person_verbs"),
@@ -159,6 +176,10 @@ class _NameFinder:
     vocabulary: PiiVocabulary
     stop_words: FrozenSet[str]
     never_names: FrozenSet[str]
+    recogniser: Optional["Recogniser"]
+    gazetteer: FrozenSet[str]
+    look_alikes: FrozenSet[str]
+    common_words: FrozenSet[str]
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +191,14 @@ def _vocabulary() -> PiiVocabulary:
 def _name_finder() -> _NameFinder:
     from spacy.lang.en.stop_words import STOP_WORDS
     from spacy.matcher import Matcher
+
+    from bot.nlp.names.recogniser import (
+        COMMON_WORDS_FILE,
+        GAZETTEER_FILE,
+        LOOK_ALIKES_FILE,
+        recogniser_in,
+        word_list,
+    )
 
     vocabulary = _vocabulary()
     nlp = _load_blank_english()
@@ -185,7 +214,17 @@ def _name_finder() -> _NameFinder:
     matcher.add("CUE", cue_patterns)
     stop_words = frozenset(STOP_WORDS)
     never_names = vocabulary.not_names | stop_words | vocabulary.titles
-    return _NameFinder(nlp, matcher, vocabulary, stop_words, never_names)
+    return _NameFinder(
+        nlp,
+        matcher,
+        vocabulary,
+        stop_words,
+        never_names,
+        recogniser_in(nlp),
+        word_list(nlp, GAZETTEER_FILE),
+        word_list(nlp, LOOK_ALIKES_FILE),
+        word_list(nlp, COMMON_WORDS_FILE),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -304,6 +343,7 @@ class _TokenView:
             self.texts.append(token.text)
             self.spacing.append(token.whitespace_)
         self.lowers = [word.lower() for word in self.texts]
+        self.typed_in_lower_case = self._typed_in_lower_case()
         self.words = [word.isalpha() or _NAME_WORD.fullmatch(word) is not None for word in self.texts]
         self.capitalised = [
             is_word and word[0].isupper() and not word.isupper()
@@ -315,6 +355,16 @@ class _TokenView:
         for _, start, end in finder.matcher(doc):
             following = end + 1 if end < len(doc) and self.texts[end] in {",", ":"} else end
             self.after_cue.add(following)
+
+    def _typed_in_lower_case(self) -> bool:
+        """True when nothing but "I", sentence starts and acronyms is capitalised: people who type
+        so write names in lower case too ("I spoke to rob")."""
+        for index, word in enumerate(self.texts):
+            if not word[:1].isupper() or word.isupper() or self.lowers[index] in _FIRST_PERSON:
+                continue
+            if index > 0 and not self.starts_sentence(index):
+                return False
+        return True
 
     def text(self, index: int) -> str:
         return self.texts[index]
@@ -380,6 +430,17 @@ class _TokenView:
             return True
         return self.exists(after) and self.lowers[after] in self.vocabulary.verbs_after_name
 
+    def past_tense_follows(self, index: int) -> bool:
+        """True before a verb in the past tense: "Leadbetter snapped at the HCA"."""
+        after = index + 1
+        return (
+            self.exists(after)
+            and self.texts[after].islower()
+            and self.texts[after].isalpha()
+            and len(self.texts[after]) >= 5
+            and self.texts[after].endswith("ed")
+        )
+
     def person_verb_follows(self, index: int) -> bool:
         after = index + 1
         return self.exists(after) and self.lowers[after] in self.vocabulary.person_verbs
@@ -411,6 +472,35 @@ class _TokenView:
         if self.exists(after) and (self.lowers[after] in _PLACE_WORDS or self.capitalised[after]):
             return False
         return not self.lowers[index].endswith(self.vocabulary.common_noun_endings + _WORD_ENDINGS)
+
+    def stands_alone(self, index: int) -> bool:
+        """Not part of a longer proper noun or a noun phrase: not after "the", "with", "of" or a
+        capitalised word, not before a place word ("Prince Philip hospital", "a patient with
+        Parkinson's", "Alexandra site"); a surname may follow ("Priya Raman")."""
+        before = self.previous_word(index)
+        if before >= 0 and (
+            self.lowers[before] in self.vocabulary.determiners
+            or self.lowers[before] in {"with", "of", "st", "saint"}
+            or (self.capitalised[before] and not self.starts_sentence(before))
+        ):
+            return False
+        after = index + 1
+        return not (self.exists(after) and self.lowers[after] in _PLACE_WORDS)
+
+    def stands_alone_after_any_word(self, index: int) -> bool:
+        """A capitalised word in mid-sentence on its own: not after "the", "in" or a capitalised
+        word, not before a place word or another capitalised word ("the Fraser guidelines",
+        "Prince Philip hospital", "Stepping Hill", "a job in Hull")."""
+        if self.starts_sentence(index) or self.after_determiner(index):
+            return False
+        before = self.previous_word(index)
+        if self.capitalised[before] or self.texts[before].isupper() or self.texts[before] in _POSSESSIVES:
+            return False
+        # "in Hull", "at Porto": a place; "to Openshaw" may be either, and a known name decides.
+        if self.lowers[before] in _PLACE_PREPOSITIONS - {"to"}:
+            return False
+        after = index + 1
+        return not (self.exists(after) and (self.lowers[after] in _PLACE_WORDS or self.capitalised[after]))
 
     def may_be_ambiguous_name(self, index: int) -> bool:
         """A first name that is also a word, but not a month or other never-a-name word."""
@@ -479,15 +569,25 @@ def _is_name_start(view: _TokenView, index: int) -> bool:
     return not ambiguous and view.stands_alone_mid_sentence(index)
 
 
-def _can_join_name(view: _TokenView, index: int) -> bool:
-    """True when a capitalised token may stand beside a name as another name ("Tom and Mahlet")."""
+def _can_join_name(view: _TokenView, index: int, gazetteer: FrozenSet[str] = frozenset()) -> bool:
+    """True when a token may stand beside a name as another name ("Tom and Mahlet").
+
+    A capitalised word may; in a message typed all in lower case, so may a known name ("sue and
+    nicola").
+    """
+    if view.typed_in_lower_case and view.is_word(index) and view.lower(index) in gazetteer:
+        return not view.is_excluded(index) or view.may_be_ambiguous_name(index)
     return view.is_capitalised(index) and (
         not view.is_excluded(index) or view.may_be_ambiguous_name(index)
     )
 
 
-def _extend_name(view: _TokenView, start: int) -> int:
-    """Index after the last token of the name beginning at start (surnames, initials, hyphens)."""
+def _extend_name(view: _TokenView, start: int, known: bool = False) -> int:
+    """Index after the last token of the name beginning at start (surnames, initials, hyphens).
+
+    A name already known to be one (``known``) also takes a hyphenated part in lower case
+    ("Soo-jin", "Ha-eun"), which after an unknown capitalised word would be an ordinary word.
+    """
     shouting = view.is_upper(start)
     end = start + 1
     added = 0
@@ -495,6 +595,7 @@ def _extend_name(view: _TokenView, start: int) -> int:
         spacing_before = view.spacing[end - 1]
         if view.text(end) in {"-", "‐"} and not spacing_before and view.exists(end + 1):
             joined = view.is_capitalised(end + 1) or (shouting and view.is_upper(end + 1))
+            joined = joined or (known and view.is_word(end + 1) and not view.is_excluded(end + 1))
             if not view.spacing[end] and joined:
                 end += 2
                 continue
@@ -527,10 +628,128 @@ def _extend_name(view: _TokenView, start: int) -> int:
 
 
 def _may_hold_a_name(text: str) -> bool:
-    """Cheap test that skips tokenising texts such as slot values ("conduct", "not_sure")."""
+    """Cheap test that skips texts such as slot values ("conduct", "not_sure"): one lower-case word."""
     if any(char.isupper() for char in text):
         return True
-    return not _vocabulary().first_names.isdisjoint(_LOWER_WORD.findall(text))
+    words = _LOWER_WORD.findall(text)
+    if len(words) > 1:
+        return True
+    return not _vocabulary().first_names.isdisjoint(words)
+
+
+def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _NameFinder) -> None:
+    """Mark the words of each person the trained recogniser finds.
+
+    Only words count, and never a title, a stop word or a word that is never a name ("Monday",
+    "NHS"): the model generalises to unseen surnames, and these keep it from taking a common word
+    in a name's usual place for one. Initials and the hyphens of double-barrelled names between
+    two marked words are marked too.
+    """
+    particles = view.vocabulary.surname_particles
+    for start, end in finder.recogniser(view.doc):
+        marked = [
+            index
+            for index in range(start, end)
+            if (
+                view.is_word(index)
+                and (not view.is_excluded(index) or _calendar_word_as_name(view, index))
+                and (not view.text(index).islower() or _lower_case_name_likely(view, index, finder))
+                and not _known_not_a_name(view, index, finder)
+            )
+            or (view.is_initial(index) and index + 1 < end)
+            or (start < index < end - 1 and view.lower(index) in particles)
+        ]
+        for index in marked:
+            is_name[index] = True
+        for index in range(start + 1, end - 1):
+            if view.text(index) in {"-", "‐"} and is_name[index - 1] and is_name[index + 1]:
+                is_name[index] = True
+        # The model can stop short of the rest of a multi-part name ("Weng de Leon", "Soo-jin").
+        if marked and view.is_word(marked[-1]) and not view.is_upper(marked[-1]):
+            for member in range(marked[-1], _extend_name(view, marked[-1], known=True)):
+                is_name[member] = True
+
+
+def _calendar_word_as_name(view: "_TokenView", index: int) -> bool:
+    """A month or day word the recogniser took for a name, away from any date ("Jun-Jun has",
+    "June was late"; not "in June", "June 2024", "on Sat")."""
+    lower = view.lower(index)
+    if lower not in _CALENDAR_WORDS or lower in view.stop_words:
+        return False
+    before, after = view.previous_word(index), index + 1
+    if before >= 0 and (view.lower(before) in _DATE_WORDS or view.text(before).isdigit()):
+        return False
+    return not (view.exists(after) and (view.text(after)[:1].isdigit() or view.lower(after) in _DATE_WORDS))
+
+
+def _lower_case_name_likely(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
+    """Whether a word in lower case the recogniser took for a name may be one.
+
+    In a message typed with capitals, a word in lower case is not a name. Where only "I" and
+    sentence starts are capitalised, a known name after a word that comes before people is ("I
+    spoke to rob"); where nothing is, the recogniser is trusted, having learned from messages
+    typed so.
+    """
+    if not view.typed_in_lower_case:
+        return False
+    if not any(char.isupper() for char in view.doc.text):
+        return True
+    return view.lower(index) in finder.gazetteer and view.lower(view.previous_word(index)) in _BEFORE_A_PERSON
+
+
+def _known_not_a_name(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
+    """A known look-alike ("Kerala", "Dalteparin"); an unknown word in capitals ("NBM", "TRAC"),
+    or capitals before a number or more capitals ("JH 45 67 89", "NI AB"); the first piece of a
+    contraction ("wo" of "won't"); or a common word starting a sentence on its own, where its
+    capital says nothing ("Staffing was awful", "Send it to HR"), or inside a noun phrase ("Her
+    Mum", "a Root Cause Analysis", "Leeds Teaching Hospitals")."""
+    lower = view.lower(index)
+    if lower in finder.look_alikes:
+        return True
+    after = view.text(index + 1) if view.exists(index + 1) else ""
+    if view.text(index).isupper() and (after[:1].isdigit() or after[:1] == "[" or (after.isupper() and after.isalpha())):
+        return True
+    if after.lower() in {"n't", "n’t", "nt"} and not view.spacing[index]:
+        return True
+    if view.is_upper(index) and bool(finder.gazetteer) and lower not in finder.gazetteer:
+        return True
+    if lower not in finder.common_words or view.after_title(index):
+        return False
+    if view.starts_sentence(index):
+        return not (view.exists(index + 1) and view.is_capitalised(index + 1))
+    return not view.stands_alone(index)
+
+
+def _known_name_in_place(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
+    """A known name where a name usually goes, found without the capital the rules need.
+
+    At the start of a message or in brackets, the whole name before a verb or a possessive
+    ("Idil has been crying", "Weng de Leon is retiring", "the HCA (Trinh)"); alone in mid-sentence,
+    even after a preposition ("write to Openshaw about"); or, in a message typed all in lower
+    case, after a cue ("spoke to dudek").
+    """
+    if view.lower(index) not in finder.gazetteer or view.is_excluded(index) or not view.is_word(index):
+        return False
+    if _known_not_a_name(view, index, finder):
+        return False
+    if view.is_capitalised(index) and view.starts_sentence(index):
+        last = _extend_name(view, index, known=True) - 1
+        bracketed = view.exists(last + 1) and view.text(last + 1) == ")" and view.text(index - 1) == "("
+        return view.verb_follows(last) or view.past_tense_follows(last) or view.possessive_follows(last) or bracketed
+    if view.is_capitalised(index):
+        return view.stands_alone_after_any_word(index)
+    return view.text(index).islower() and index in view.after_cue and view.typed_in_lower_case
+
+
+def _rule_is_sure(view: "_TokenView", index: int) -> bool:
+    """True when a name the rules found has a sure clue: a title, a cue ("spoke to"), a known first
+    name standing alone (not "the Fraser guidelines", "Prince Philip hospital")."""
+    return (
+        view.after_title(index)
+        or index in view.after_cue
+        or view.beside_first_person(index)
+        or (view.is_known_name(index) and not view.is_excluded(index) and view.stands_alone(index))
+    )
 
 
 def _find_names(text: str) -> List[Tuple[int, int]]:
@@ -544,18 +763,32 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     verbs_after_pair = view.vocabulary.verbs_after_name | {"were", "are", "have"}
     is_name = [False] * len(doc)
     first_names = view.vocabulary.first_names
+    has_recogniser = finder.recogniser is not None
+    if has_recogniser:
+        _mark_recognised_people(view, is_name, finder)
     for index in range(len(doc)):
         worth_a_look = view.capitalised[index] or view.lowers[index] in first_names or (
             view.texts[index][:1].isupper()
         )
+        if has_recogniser and not is_name[index] and _known_name_in_place(view, index, finder):
+            for member in range(index, _extend_name(view, index, known=True)):
+                is_name[member] = True
+            continue
         if worth_a_look and not is_name[index] and _is_name_start(view, index):
+            # Beside the trained recogniser, the rules add a name on a sure clue, or on a weaker one
+            # (word order alone) for a known name: their other guesses ("in Resus", "Clexane")
+            # were most of their false alarms.
+            known = view.lower(index) in finder.gazetteer and view.stands_alone(index)
+            if has_recogniser and not (_rule_is_sure(view, index) or known):
+                continue
             for member in range(index, _extend_name(view, index)):
                 is_name[member] = True
 
     # Pairs of unknown capitalised words before a verb: "Mahlet and Ezana were arguing".
     for index in range(len(doc) - 3):
         if (
-            view.lower(index + 1) in {"and", "&"}
+            not has_recogniser
+            and view.lower(index + 1) in {"and", "&"}
             and _can_join_name(view, index)
             and _can_join_name(view, index + 2)
             and view.lower(index + 3) in verbs_after_pair
@@ -567,7 +800,7 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     while changed:
         changed = False
         for index in range(len(doc)):
-            if is_name[index] or not _can_join_name(view, index):
+            if is_name[index] or not _can_join_name(view, index, finder.gazetteer):
                 continue
             before, after = index - 1, index + 1
             linked_before = (
@@ -576,10 +809,18 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
             linked_after = (
                 view.exists(after + 1) and view.lower(after) in _COORDINATORS and is_name[after + 1]
             )
-            if linked_before or (linked_after and view.lower(after) != ","):
+            # "Powell, Rowe and Barrett": a comma links a known name to the name after it.
+            comma_ok = view.lower(index) in finder.gazetteer
+            if linked_before or (linked_after and (view.lower(after) != "," or comma_ok)):
                 for member in range(index, _extend_name(view, index)):
                     is_name[member] = True
                 changed = True
+
+    # A known look-alike ("Clexane", "Tameside") is no name, whatever clue the rules saw, unless
+    # a title says so.
+    for index in range(len(doc)):
+        if is_name[index] and view.lower(index) in finder.look_alikes and not view.after_title(index):
+            is_name[index] = False
 
     # A word once recognised as a name is a name wherever else it appears in the message.
     recognised = {
@@ -605,14 +846,20 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
     return spans
 
 
-def find_pii(text: str) -> List[PiiSpan]:
-    """Find the personal details in a text, as (label, start, end) sorted by position."""
+@lru_cache(maxsize=256)
+def find_pii(text: str) -> Tuple[PiiSpan, ...]:
+    """Find the personal details in a text, as (label, start, end) sorted by position.
+
+    Remembered for recent texts: a message is looked at by the NLU pipeline, then appears in
+    several fields of the events the tracker store writes, and its names are recognised once.
+    """
     if not text:
-        return []
+        return ()
     vocabulary = _vocabulary()
     taken = bytearray(len(text))
-    for match in _CASE_REFERENCE.finditer(text):
-        taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+    for pattern in (_CASE_REFERENCE, _PLACEHOLDER):
+        for match in pattern.finditer(text):
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     found: List[PiiSpan] = []
 
     def keep(label: str, spans: List[Tuple[int, int]]) -> None:
@@ -638,7 +885,7 @@ def find_pii(text: str) -> List[PiiSpan]:
         keep(PHONE, _find_phone_numbers(text, vocabulary.public_numbers))
         keep(POSTCODE, _find_postcodes(text))
     keep(NAME, _find_names(text))
-    return sorted(found, key=lambda item: item[1])
+    return tuple(sorted(found, key=lambda item: item[1]))
 
 
 def placeholder(label: str) -> str:

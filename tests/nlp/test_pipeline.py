@@ -26,7 +26,7 @@ def nlp() -> Language:
 
 @pytest.fixture(scope="module")
 def saved_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return save_pipeline(tmp_path_factory.mktemp("spacy") / "pause_en")
+    return save_pipeline(tmp_path_factory.mktemp("spacy") / "pause_en", names=False)
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_saved_pipeline_loads_with_spacy_and_reads_the_same(nlp: Language, saved
 
 def test_command_line_builds_the_pipeline(tmp_path: Path) -> None:
     out_dir = tmp_path / "built"
-    assert nlp_command(["build", str(out_dir)]) == 0
+    assert nlp_command(["build", str(out_dir), "--without-names"]) == 0
     meta = json.loads((out_dir / "meta.json").read_text(encoding="utf-8"))
     assert meta["name"] == "pause_en"
     assert meta[FINGERPRINT_KEY] == pipeline.spelling_fingerprint()
@@ -127,7 +127,7 @@ def test_get_nlp_builds_in_memory_when_nothing_is_on_disk(tmp_path: Path, fresh_
 
 
 def test_get_nlp_ignores_a_build_from_older_spelling_data(tmp_path: Path, fresh_cache: None) -> None:
-    stale = save_pipeline(tmp_path / "stale")
+    stale = save_pipeline(tmp_path / "stale", names=False)
     meta_file = stale / "meta.json"
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     meta[FINGERPRINT_KEY] = "older"
@@ -153,3 +153,14 @@ def test_rasa_spacy_nlp_loads_the_saved_pipeline(saved_dir: Path) -> None:
     tokenizer = SpacyTokenizer.create(SpacyTokenizer.get_default_config(), None, None, None)
     tokens = tokenizer.tokenize(message, TEXT)
     assert [token.lemma for token in tokens] == ["i", "can", "not", "go", "on", ",", "kill", "myself"]
+
+
+def test_the_built_pipeline_holds_the_name_recogniser_disabled() -> None:
+    """The pipeline make spacy built: Rasa's SpacyNLP and the safety rules never run the recogniser."""
+    built = pipeline.default_model_dir()
+    loaded = spacy.load(built)
+    assert "person_names" in loaded.component_names
+    assert loaded.disabled == ["person_names"]
+    assert loaded.pipe_names == ["spelling_lemmatizer"]
+    assert (built / pipeline.TRAINING_SENTENCES_FILE).is_file()
+    assert not loaded("Okonkwo gave the wrong dose").ents

@@ -15,7 +15,7 @@ from typing import Dict, List
 
 import pytest
 
-from tests.support.conversation import Conversation
+from tests.support.conversation import Conversation, Reply
 from tests.support.servers import running_pause
 
 pytestmark = pytest.mark.model
@@ -34,6 +34,22 @@ DETAILS: Dict[str, str] = {
     "employee number": "10234567",
     "National Insurance number": "JG 10 37 59 A",
     "postcode": "LS6 2QB",
+}
+
+
+# Colleagues' surnames typed alone, the way managers refer to staff, from several origins: a
+# hyphenated Nigerian-English surname, Polish, Vietnamese, Spanish, Pakistani, Irish, Lebanese,
+# Greek and Ghanaian. The rules alone missed surnames like these; the trained recogniser finds them.
+SURNAMES: Dict[str, str] = {
+    "hyphenated surname": "Adeyemi-Clarke",
+    "Polish surname": "Wiśniewski",
+    "Vietnamese surname": "Trinh",
+    "Spanish surname": "Castellanos",
+    "Pakistani surname": "Chaudhry",
+    "Irish surname": "Fitzgerald",
+    "Lebanese surname": "Haddad",
+    "Greek surname": "Papadakis",
+    "Ghanaian surname": "Boateng",
 }
 
 
@@ -61,17 +77,73 @@ def reflect_with_details(conversation: Conversation) -> str:
         "no",
         "I just want Priya Raman to feel supported and learn from it, NI number JG 10 37 59 A",
     ]
+    return finish_reflection(conversation, turns, "4, thanks. Tom Hughes on 0113 496 0771 suggested I try this")
+
+
+def finish_reflection(conversation: Conversation, turns: List[str], feedback: str) -> str:
+    """Answer the reflection's questions, take the first alternative, give feedback; the reference."""
     for text in turns:
         reply = conversation.say(text)
+    return decide(conversation, reply, feedback)
+
+
+def decide(conversation: Conversation, reply: Reply, feedback: str) -> str:
+    """At the decision, take the first alternative, then give feedback; the case reference."""
     assert reply.responses[-1] == "utter_ask_decision", reply.responses
-    # The decision: the first alternative offered, then feedback.
-    decision = next(b["payload"] for b in reply.buttons)
-    reply = conversation.say(decision)
+    reply = conversation.say(next(b["payload"] for b in reply.buttons))
     match = re.search(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", reply.text)
     assert match, f"no case reference in {reply.responses}"
-    conversation.say("4, thanks. Tom Hughes on 0113 496 0771 suggested I try this")
+    conversation.say(feedback)
     conversation.say("yes")
     return match.group(0)
+
+
+def reflect_about_surnames(conversation: Conversation) -> str:
+    """A reflection about colleagues named by surname alone, in the places managers put them."""
+    opening = conversation.say("I'm worried about one of my nurses, its about Castellanos on nights")
+    assert opening.responses[-1] == "utter_ask_concern_type", opening.responses
+    # The concern type typed with a hyphenated surname in it must still be understood.
+    concern = conversation.say("clinical practice - Adeyemi-Clarke gave the wrong dose")
+    assert concern.responses[-1] == "utter_ask_urgent_screen", concern.responses
+    reply = conversation.say('/inform{"urgent_screen": "none"}')
+    # Every question answered "no" but the last, a good outcome in the manager's words.
+    for _ in range(15):
+        if reply.responses[-1] == "utter_ask_decision":
+            break
+        answer = "I just want Chaudhry to feel supported and learn from it"
+        reply = conversation.say(answer if reply.responses[-1] == "utter_ask_good_outcome" else "no")
+    return decide(conversation, reply, "5, Papadakis suggested I use this")
+
+
+def test_no_surname_typed_alone_is_written_anywhere(tmp_path: Path) -> None:
+    with running_pause(tmp_path) as pause:
+        manager = Conversation(pause, f"manager-{uuid.uuid4().hex}")
+        reference = reflect_about_surnames(manager)
+        manager.say(f"update on case {reference}: Boateng and I resolved it informally")
+        manager.say("Fitzgerald's team and Haddad want to use this too")
+        staff = Conversation(pause, f"staff-{uuid.uuid4().hex}")
+        staff.say("Haddad is investigating me and Papadakis wont tell me anything")
+        staff.say("the HCA (Trinh) said Castellanos was rude to a patient's daughter")
+        staff.say("its about Wiśniewski on nights, we were two down and the HCA (Trinh) didnt do the checks")
+
+    found = details_on_disk(tmp_path, SURNAMES)
+    assert not found, "surnames on disk:\n" + "\n".join(found)
+
+
+def details_on_disk(folder: Path, details: Dict[str, str]) -> List[str]:
+    """Where each detail, in any of its forms, appears in the files the servers wrote."""
+    written = [path for path in folder.rglob("*") if path.is_file()]
+    names = {path.name for path in written}
+    assert {"outcomes.db", "tracker.db"} <= names, f"expected both databases, found {sorted(names)}"
+    assert any(name.endswith(".log") for name in names), "expected the servers' logs"
+    found = []
+    for path in written:
+        content = path.read_bytes()
+        for label, detail in details.items():
+            for form in forms_of(detail):
+                if form in content:
+                    found.append(f"{label} ({form.decode()!r}) in {path.name}")
+    return found
 
 
 def test_no_personal_detail_is_written_anywhere(tmp_path: Path) -> None:
@@ -93,15 +165,5 @@ def test_no_personal_detail_is_written_anywhere(tmp_path: Path) -> None:
             "and Dr Okonkwo-Bell is my GP in LS6 2QB"
         )
 
-    written = [path for path in tmp_path.rglob("*") if path.is_file()]
-    names = {path.name for path in written}
-    assert {"outcomes.db", "tracker.db"} <= names, f"expected both databases, found {sorted(names)}"
-    assert any(name.endswith(".log") for name in names), "expected the servers' logs"
-    found = []
-    for path in written:
-        content = path.read_bytes()
-        for label, detail in DETAILS.items():
-            for form in forms_of(detail):
-                if form in content:
-                    found.append(f"{label} ({form.decode()!r}) in {path.name}")
+    found = details_on_disk(tmp_path, DETAILS)
     assert not found, "personal details on disk:\n" + "\n".join(found)
