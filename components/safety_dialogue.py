@@ -45,8 +45,9 @@ SAFETY_REPLIES = {
     "crisis": ("utter_crisis", "action_crisis_support"),
     "colleague_at_risk": ("utter_colleague_at_risk", "action_colleague_at_risk"),
 }
-# An answer a form accepted, this short, asks no check-in on a merely possible risk: short
-# answers to the reflection's questions share words with crises far more often than they are one.
+# An answer a form accepted, this short, asks no check-in when only the model saw a possible risk:
+# short answers to the reflection's questions share words with crises far more often than they
+# are one. When a rule fired, the check-in is always asked.
 SHORT_ANSWER_WORDS = 8
 POLICY_NAME = "PauseSafety"
 # Intents that answer the check-in rather than a form's question, and the most words a bare
@@ -85,7 +86,7 @@ def check_in_due(tracker: DialogueStateTracker) -> Optional[str]:
         return None
     if any(name in CHECK_IN_RESPONSES.values() for name in _actions_since_message(tracker)):
         return None
-    if _short_accepted_answer(tracker):
+    if not report.get("by_rules") and _short_accepted_answer(tracker):
         return None
     return CHECK_IN_RESPONSES.get(report.get("about"), CHECK_IN_RESPONSES[WRITER])
 

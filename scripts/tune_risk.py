@@ -13,7 +13,7 @@ For each threshold it prints, with the rules alongside as they run in Pause:
 - prompt: look-alikes that get any crisis prompt (rules, or model >= possible).
 It then proposes the thresholds:
 - ``possible``: the highest threshold at which dev recall (rules and model, as in Pause) is still
-  whole and the model alone still catches at least 96% of the out-of-fold crises: unseen crises
+  whole and the model alone still catches at least 96.5% of the out-of-fold crises: unseen crises
   must all get the numbers, and the check-in is the cheaper mistake;
 - ``clear``: the lowest threshold at which the model alone takes over on at most 1% of the
   out-of-fold messages and 0.5% of the dev look-alikes (the full takeover is the costly mistake).
@@ -52,7 +52,7 @@ ENTITY_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 LABEL_OF_INTENT = {"crisis": WRITER, "colleague_at_risk": COLLEAGUE}
 DEV_DIR = REPO / "tests" / "nlu" / "dev"
 GRID = [round(value, 3) for value in np.arange(0.05, 1.0, 0.025)]
-OUT_OF_FOLD_RECALL = 0.96
+OUT_OF_FOLD_RECALL = 0.965
 
 
 @dataclass

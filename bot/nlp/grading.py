@@ -1,8 +1,10 @@
 """The graded safety response: the rules and the risk model together decide how sure we are.
 
-- ``clear``: a rule fired, or the risk model is confident. The crisis (or colleague-at-risk)
-  reply takes over in that turn.
-- ``possible``: the model sees some risk but is not confident. The person gets the normal
+- ``clear``: a rule fired and the risk model sees some risk too, or the risk model is confident
+  (on a message long enough to judge, seconded by the intent classifier). The crisis (or
+  colleague-at-risk) reply takes over in that turn.
+- ``possible``: the model sees some risk but is not confident, or a rule fired where the model
+  sees none. The person gets the normal
   answer plus a direct, kind question with the crisis numbers, in the same turn: asking
   directly is what suicide-prevention training teaches, and it does not raise risk.
 - ``none``: nothing to act on.
@@ -75,11 +77,17 @@ def grade(
     trusted = words >= MIN_WORDS_FOR_MODEL_TAKEOVER and seconded
     model_writer = trusted and scores.writer >= thresholds.clear
     model_colleague = trusted and scores.colleague >= thresholds.clear and not model_writer
-    if signal.crisis or model_writer:
-        return SafetyAssessment(CLEAR, WRITER, by_rules=signal.crisis, by_model=model_writer)
-    if signal.colleague_at_risk or model_colleague:
-        return SafetyAssessment(CLEAR, COLLEAGUE, by_rules=signal.colleague_at_risk, by_model=model_colleague)
-    if scores.any >= thresholds.possible:
+    # A rule takes over when the model sees some risk too; a rule the model finds no risk in
+    # (a quoted patient, a turn of phrase the rules misread) asks the check-in instead.
+    agreed = scores.any >= thresholds.possible
+    if (signal.crisis and agreed) or model_writer:
+        return SafetyAssessment(CLEAR, WRITER, by_rules=signal.crisis, by_model=model_writer or agreed)
+    if (signal.colleague_at_risk and agreed) or model_colleague:
+        return SafetyAssessment(CLEAR, COLLEAGUE, by_rules=signal.colleague_at_risk, by_model=True)
+    if signal.crisis or signal.colleague_at_risk:
+        about = WRITER if signal.crisis else COLLEAGUE
+        return SafetyAssessment(POSSIBLE, about, by_rules=True, by_model=False)
+    if agreed:
         about = WRITER if scores.writer >= scores.colleague else COLLEAGUE
         return SafetyAssessment(POSSIBLE, about, by_rules=False, by_model=True)
     return SafetyAssessment(NO_RISK, None, by_rules=False, by_model=False)

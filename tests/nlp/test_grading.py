@@ -22,11 +22,15 @@ BOTH_RULES = SafetySignal(crisis=True, colleague_at_risk=True, matches=("writer:
         (QUIET, 0.89, 0.0, (POSSIBLE, "writer", False, True)),
         (QUIET, 0.9, 0.0, (CLEAR, "writer", False, True)),
         (QUIET, 0.0, 0.95, (CLEAR, "colleague", False, True)),
-        (WRITER_RULE, 0.0, 0.0, (CLEAR, "writer", True, False)),
+        # A rule takes over when the model sees some risk too, and asks the check-in when not.
+        (WRITER_RULE, 0.0, 0.0, (POSSIBLE, "writer", True, False)),
+        (WRITER_RULE, 0.4, 0.0, (CLEAR, "writer", True, True)),
         (WRITER_RULE, 0.95, 0.0, (CLEAR, "writer", True, True)),
-        (OTHER_RULE, 0.0, 0.0, (CLEAR, "colleague", True, False)),
+        (OTHER_RULE, 0.0, 0.0, (POSSIBLE, "colleague", True, False)),
+        (OTHER_RULE, 0.0, 0.5, (CLEAR, "colleague", True, True)),
         (OTHER_RULE, 0.95, 0.0, (CLEAR, "writer", False, True)),  # the writer's own risk comes first
-        (BOTH_RULES, 0.0, 0.0, (CLEAR, "writer", True, False)),
+        (BOTH_RULES, 0.0, 0.0, (POSSIBLE, "writer", True, False)),
+        (BOTH_RULES, 0.2, 0.2, (CLEAR, "writer", True, True)),
     ],
 )
 def test_grading(signal: SafetySignal, writer: float, colleague: float, expected: tuple) -> None:
@@ -35,7 +39,7 @@ def test_grading(signal: SafetySignal, writer: float, colleague: float, expected
 
 
 def test_only_a_clear_risk_takes_over() -> None:
-    assert grade(WRITER_RULE, RiskScores(0, 0), THRESHOLDS).takes_over
+    assert grade(WRITER_RULE, RiskScores(0.5, 0), THRESHOLDS).takes_over
     assert not grade(QUIET, RiskScores(0.5, 0), THRESHOLDS).takes_over
 
 
@@ -48,9 +52,9 @@ def test_thresholds_must_be_in_order(possible: float, clear: float) -> None:
 def test_the_model_alone_never_takes_over_on_a_few_words() -> None:
     assert grade(QUIET, RiskScores(0.99, 0.0), THRESHOLDS, words=3) == SafetyAssessment(POSSIBLE, "writer", False, True)
     assert grade(QUIET, RiskScores(0.99, 0.0), THRESHOLDS, words=4).takes_over
-    assert grade(WRITER_RULE, RiskScores(0.0, 0.0), THRESHOLDS, words=1).takes_over
+    assert grade(WRITER_RULE, RiskScores(0.5, 0.0), THRESHOLDS, words=1).takes_over
 
 
 def test_the_model_alone_takes_over_only_when_seconded() -> None:
     assert grade(QUIET, RiskScores(0.99, 0.0), THRESHOLDS, seconded=False) == SafetyAssessment(POSSIBLE, "writer", False, True)
-    assert grade(WRITER_RULE, RiskScores(0.0, 0.0), THRESHOLDS, seconded=False).takes_over
+    assert grade(WRITER_RULE, RiskScores(0.5, 0.0), THRESHOLDS, seconded=False).takes_over

@@ -66,7 +66,7 @@ def test_component_is_registered_as_a_trainable_intent_classifier() -> None:
 
 def test_a_rule_crisis_overrides_a_confident_wrong_intent() -> None:
     message = classified("honestly i just want to end it all", [intent("greet", 0.95), intent("crisis", 0.03)])
-    safety_net().process([message])
+    safety_net(writer=0.6).process([message])
 
     output = message.as_dict(only_output_properties=True)
     assert output[INTENT] == intent("crisis", 1.0)
@@ -75,9 +75,9 @@ def test_a_rule_crisis_overrides_a_confident_wrong_intent() -> None:
         "level": "clear",
         "about": "writer",
         "by_rules": True,
-        "by_model": False,
+        "by_model": True,
         "rule_matches": ["writer:end_it_all"],
-        "risk_scores": {"writer": 0.0, "colleague": 0.0},
+        "risk_scores": {"writer": 0.6, "colleague": 0.0},
         "model_intent": intent("greet", 0.95),
         "model_intent_ranking": [intent("greet", 0.95), intent("crisis", 0.03)],
     }
@@ -89,7 +89,7 @@ def test_the_fallback_classifier_cannot_hide_a_clear_risk() -> None:
     assert without_net.get(INTENT)["name"] == "nlu_fallback"
 
     with_net = classified("kill myslef", [intent("greet", 0.3), intent("thank", 0.28)])
-    fallback().process(safety_net().process([with_net]))
+    fallback().process(safety_net(writer=0.9).process([with_net]))
     assert with_net.get(INTENT) == intent("crisis", 1.0)
 
 
@@ -142,7 +142,7 @@ def test_a_demoted_guess_keeps_a_confident_runner_up() -> None:
 
 def test_a_rule_about_someone_else_gives_the_colleague_reply() -> None:
     message = classified("my colleague said she wants to die", [intent("raise_concern", 0.8)])
-    safety_net().process([message])
+    safety_net(colleague=0.6).process([message])
     assert message.get(INTENT) == intent("colleague_at_risk", 1.0)
     assert message.get(SAFETY_NET_KEY)["rule_matches"] == ["other:want_to_die"]
 
@@ -170,13 +170,13 @@ def test_the_input_guards_unreadable_mark_stays_unless_the_risk_is_clear() -> No
     assert marked.get(SAFETY_NET_KEY)["model_intent"] == intent("crisis", 0.5)
     huge = classified("report " * 2000 + " i want to kill myself", [intent("out_of_scope", 0.5)])
     huge.set(INTENT, intent("nlu_fallback", 1.0), add_to_output=True)
-    safety_net().process([huge])
+    safety_net(writer=0.5).process([huge])
     assert huge.get(INTENT) == intent("crisis", 1.0)
 
 
 def test_the_spacy_doc_made_by_spacy_nlp_is_used() -> None:
     message = classified("placeholder", [intent("greet", 0.9)], with_doc="i carnt go on")
-    safety_net().process([message])
+    safety_net(writer=0.5).process([message])
     assert message.get(INTENT)["name"] == "crisis"
 
 
@@ -229,3 +229,12 @@ def test_a_change_to_the_risk_examples_changes_the_fingerprint(tmp_path: Path) -
     before = SafetyNet.fingerprint_addon(config)
     (tmp_path / "writer.yml").write_text("label: writer\nkinds:\n  direct:\n    - i want to die tonight\n")
     assert SafetyNet.fingerprint_addon(config) != before
+
+
+def test_a_rule_the_risk_model_sees_no_risk_in_asks_the_check_in() -> None:
+    ranking = [intent("raise_concern", 0.9)]
+    message = classified("honestly i just want to end it all", ranking)
+    safety_net(writer=0.05).process([message])
+    assert message.get(INTENT) == ranking[0]
+    report = message.get(SAFETY_NET_KEY)
+    assert (report["level"], report["by_rules"]) == ("possible", True)
