@@ -123,6 +123,7 @@ class PiiVocabulary:
     common_noun_endings: Tuple[str, ...]
     determiners: FrozenSet[str]
     not_names: FrozenSet[str]
+    button_words: FrozenSet[str]
     first_names: FrozenSet[str]
     first_names_also_words: FrozenSet[str]
     surname_particles: FrozenSet[str]
@@ -152,6 +153,7 @@ def load_vocabulary(path: Path = PATTERNS_PATH) -> PiiVocabulary:
         common_noun_endings=tuple(sorted(words("common_noun_endings"))),
         determiners=words("determiners"),
         not_names=words("not_names"),
+        button_words=words("button_words"),
         first_names=words("first_names"),
         first_names_also_words=words("first_names_also_words"),
         surname_particles=words("surname_particles"),
@@ -218,7 +220,7 @@ def _name_finder() -> _NameFinder:
     cue_patterns.append([{"LOWER": {"REGEX": r"^[a-z]{3,}ed$"}}, {"LOWER": "by"}])
     matcher.add("CUE", cue_patterns)
     stop_words = frozenset(STOP_WORDS)
-    never_names = vocabulary.not_names | stop_words | vocabulary.titles
+    never_names = vocabulary.not_names | vocabulary.button_words | stop_words | vocabulary.titles
     return _NameFinder(
         nlp,
         matcher,
