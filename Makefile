@@ -87,7 +87,7 @@ browser-deps: $(AXE) ## Install what the browser tests need: Chromium (apt-get) 
 test-browser: $(MODEL) browser-deps ## The web widget in Chromium: keyboard, clicks, crisis, reload, markup, axe-core scan
 	$(PY) -m pytest -q -m browser tests
 
-nlu-eval: $(MODEL) ## Judge understanding on the frozen sets through the whole pipeline; fails below the bars
+nlu-eval: $(MODEL) ## Judge understanding on the frozen sets through the whole pipeline; fails below the floor, prints the bars
 	$(PY) -m tests.nlu.evaluate --set frozen --out results/nlu
 
 test: $(BIN)/.installed ## Everything: content check, unit tests, validation, training, conversation tests

@@ -79,6 +79,11 @@ _CALENDAR_WORDS = frozenset(
     [name.lower() for name in (*calendar.month_name[1:], *calendar.day_name)]
     + [name.lower()[:3] for name in (*calendar.month_name[1:], *calendar.day_name)]
 )
+_APOSTROPHE_SURNAME = re.compile(r"^[OoDd]['’][A-Za-z][a-z]{2,}$")
+_NOT_APOSTROPHE_SURNAMES = frozenset({"o'clock", "o’clock", "d'you", "d’you"})
+_INITIAL_AND_SURNAME = re.compile(r"^[A-Za-z]\.[A-Za-z][a-z]{2,}$")
+_LONE_INITIAL = re.compile(r"^[A-Za-z]\.?$")
+_SEASONS = frozenset({"spring", "summer", "autumn", "winter"})
 # Words around a month or day that make it a date: "in June", "since Monday", "June 2024".
 _DATE_WORDS = frozenset(
     {"in", "on", "since", "until", "till", "from", "by", "of", "last", "next", "every", "this", "each",
@@ -654,7 +659,7 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _Na
                 view.is_word(index)
                 and (not view.is_excluded(index) or _calendar_word_as_name(view, index))
                 and (not view.text(index).islower() or _lower_case_name_likely(view, index, finder))
-                and not _known_not_a_name(view, index, finder)
+                and (not _known_not_a_name(view, index, finder) or _word_name_before_a_verb(view, index, finder))
             )
             or (view.is_initial(index) and index + 1 < end)
             or (start < index < end - 1 and view.lower(index) in particles)
@@ -668,6 +673,168 @@ def _mark_recognised_people(view: "_TokenView", is_name: List[bool], finder: _Na
         if marked and view.is_word(marked[-1]) and not view.is_upper(marked[-1]):
             for member in range(marked[-1], _extend_name(view, marked[-1], known=True)):
                 is_name[member] = True
+
+
+def _first_name_word_before_a_verb(view: "_TokenView", index: int) -> bool:
+    """A first name that is also a word ("Hope", "Will", "Holly"), capitalised, starting a
+    sentence, with a verb after it; never a month or day ("May is", "June was")."""
+    lower = view.lower(index)
+    return (
+        lower in view.vocabulary.first_names_also_words
+        and lower not in _CALENDAR_WORDS
+        and lower not in _SEASONS
+        and view.is_capitalised(index)
+        and not view.is_upper(index)
+        and view.starts_sentence(index)
+        and (view.verb_follows(index) or view.past_tense_follows(index))
+    )
+
+
+def _hyphened_to_a_name(view: "_TokenView", index: int, is_name: List[bool]) -> bool:
+    """True for the second half of a double-barrelled name ("Okonkwo-Bell"), hyphen included."""
+    hyphen, other = index - 1, index - 2
+    if other < 0 or view.text(hyphen) not in {"-", "‐"} or view.spacing[other] or view.spacing[hyphen]:
+        return False
+    if is_name[other] and view.is_capitalised(index):
+        is_name[hyphen] = True
+        return True
+    return False
+
+
+def _paired_with_a_name(view: "_TokenView", index: int, is_name: List[bool], plural_verbs: FrozenSet[str]) -> bool:
+    """True for "Bell and Walker were": a capitalised word joined by "and" to a name, before a
+    plural verb."""
+    joiner, other, verb = index + 1, index + 2, index + 3
+    return (
+        view.is_capitalised(index)
+        and view.exists(verb)
+        and view.lower(joiner) in {"and", "&"}
+        and is_name[other]
+        and view.lower(verb) in plural_verbs
+    )
+
+
+def _mark_word_surnames(view: "_TokenView", is_name: List[bool], finder: _NameFinder) -> None:
+    """A surname or title-name that is also an NHS or place word ("Jenny Ward", "Tom Ward keeps",
+    "Mrs Ward", "Amy Lane"): capitalised, straight after a first name or a title, and not the
+    name of a place ("on Rowan Ward", "Ward 7")."""
+    for index in range(1, len(view.doc)):
+        before = index - 1
+        if is_name[index] or not view.is_capitalised(index) or view.is_upper(index) or not view.spacing[before]:
+            continue
+        after = index + 1
+        if view.exists(after) and view.text(after)[:1].isdigit():
+            continue
+        if view.is_title(before):
+            is_name[index] = True
+            continue
+        first = view.text(before)
+        known_first = (
+            view.lower(before) in finder.gazetteer
+            and view.lower(before) not in finder.common_words
+            and (view.verb_follows(index) or view.past_tense_follows(index) or view.person_verb_follows(index))
+        )
+        if not first.isalpha() or not first[:1].isupper() or not (is_name[before] or known_first):
+            continue
+        # "Jubilee Wing": a place word needs a first name already found, or a common first name.
+        if view.lower(index) in _PLACE_WORDS and not (is_name[before] or view.is_known_name(before)):
+            continue
+        place = view.previous_word(before)
+        if place >= 0 and view.lower(place) in _PLACE_PREPOSITIONS:
+            continue
+        is_name[before] = is_name[index] = True
+
+
+def _join_name_pieces(
+    view: "_TokenView", is_name: List[bool], gazetteer: FrozenSet[str], common_words: FrozenSet[str]
+) -> None:
+    """Mark the pieces of a name found only in part, or typed where the recogniser does not look:
+    an initial and surname run together ("M.Doherty"), words after a title however typed ("Dr sue
+    hutchison"), an initial before a name ("k. finch"), the second half of a hyphenated given
+    name typed in lower case ("Dong-hyun"), and a capitalised word between two parts of a name
+    ("Leung Wing Yee")."""
+    for index in range(len(view.doc)):
+        # "M.Doherty", "c.carmody": an initial and a surname typed without a space.
+        if _INITIAL_AND_SURNAME.match(view.text(index)) and view.lower(index) not in view.stop_words:
+            is_name[index] = True
+        # A word after a title is a name however it is typed ("Dr sue hutchison", "dr. glover"),
+        # and so is a second known name after it.
+        elif (
+            view.after_title(index)
+            and view.text(index).isalpha()
+            and view.text(index).islower()
+            and not view.is_excluded(index)
+            and view.lower(index) not in view.vocabulary.verbs_after_name
+            and view.lower(index) not in common_words
+        ):
+            is_name[index] = True
+            after = index + 1
+            if view.exists(after) and view.text(after).isalpha() and view.lower(after) in gazetteer:
+                is_name[after] = True
+    for index in range(len(view.doc) - 1, -1, -1):
+        # An initial before a name: "k. finch", "e pratt", "a. morley".
+        if (
+            not is_name[index]
+            and view.exists(index + 1)
+            and is_name[index + 1]
+            and _LONE_INITIAL.match(view.text(index))
+            and (view.text(index).endswith(".") or view.lower(index) not in {"a", "i"})
+        ):
+            is_name[index] = True
+    for index in range(1, len(view.doc)):
+        # An initial after a name: "Leah S.", "Kealan P", "tina w.".
+        if (
+            not is_name[index]
+            and is_name[index - 1]
+            and view.text(index - 1).isalpha()
+            and _LONE_INITIAL.match(view.text(index))
+            and (view.text(index).endswith(".") or view.lower(index) not in {"a", "i"})
+        ):
+            is_name[index] = True
+    for index in range(1, len(view.doc) - 1):
+        if is_name[index]:
+            continue
+        before, after = index - 1, index + 1
+        if (
+            view.text(index) in {"-", "‐"}
+            and is_name[before]
+            and not view.spacing[before]
+            and not view.spacing[index]
+            and view.text(after).isalpha()
+            and view.text(after).islower()
+        ):
+            is_name[index] = is_name[after] = True
+        elif view.is_capitalised(index) and view.is_word(index) and is_name[before] and is_name[after]:
+            if view.is_word(before) and view.is_word(after) and view.spacing[before] and view.spacing[index]:
+                is_name[index] = True
+
+
+def _list_of_names_follows(view: "_TokenView", index: int, is_name: List[bool]) -> bool:
+    """True for the first of "A, B and C" when B and C are names and A is capitalised."""
+    comma, second, joiner, third = index + 1, index + 2, index + 3, index + 4
+    return (
+        view.is_capitalised(index)
+        and view.exists(third)
+        and view.text(comma) == ","
+        and is_name[second]
+        and view.lower(joiner) in _COORDINATORS
+        and is_name[third]
+    )
+
+
+def _word_name_before_a_verb(view: "_TokenView", index: int, finder: _NameFinder) -> bool:
+    """A name that is also a word ("Favour", "Patience", "Best"), which the recogniser found
+    starting a sentence with a person's verb after it ("Favour has had", "Best's attitude"):
+    there, the recogniser's reading is trusted over the word's."""
+    lower = view.lower(index)
+    return (
+        lower in finder.common_words
+        and lower not in finder.look_alikes
+        and view.is_capitalised(index)
+        and not view.is_upper(index)
+        and view.starts_sentence(index)
+        and (view.verb_follows(index) or view.person_verb_follows(index) or view.possessive_follows(index))
+    )
 
 
 def _calendar_word_as_name(view: "_TokenView", index: int) -> bool:
@@ -809,18 +976,35 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
             linked_after = (
                 view.exists(after + 1) and view.lower(after) in _COORDINATORS and is_name[after + 1]
             )
-            # "Powell, Rowe and Barrett": a comma links a known name to the name after it.
-            comma_ok = view.lower(index) in finder.gazetteer
+            # "Powell, Rowe and Barrett": a comma links a known name to the name after it, and
+            # any capitalised word to a list of names that goes on ("Flores, Domingo and Aguilar").
+            comma_ok = view.lower(index) in finder.gazetteer or _list_of_names_follows(view, index, is_name)
             if linked_before or (linked_after and (view.lower(after) != "," or comma_ok)):
                 for member in range(index, _extend_name(view, index)):
                     is_name[member] = True
                 changed = True
 
+    _join_name_pieces(view, is_name, finder.gazetteer, finder.common_words)
+
+    # Surnames with an apostrophe after O or D ("O'Neill", "D'Souza", "o'brien"), never "o'clock".
+    for index in range(len(doc)):
+        if _APOSTROPHE_SURNAME.match(view.text(index)) and view.lower(index) not in _NOT_APOSTROPHE_SURNAMES:
+            is_name[index] = True
+
+    # A name that is also a word, starting a sentence before a verb: "Holly wasnt wearing".
+    for index in range(len(doc)):
+        if not is_name[index] and _first_name_word_before_a_verb(view, index):
+            is_name[index] = True
+
     # A known look-alike ("Clexane", "Tameside") is no name, whatever clue the rules saw, unless
-    # a title says so.
+    # a title says so, or it is paired with a name before a plural verb ("Bell and Walker were").
     for index in range(len(doc)):
         if is_name[index] and view.lower(index) in finder.look_alikes and not view.after_title(index):
-            is_name[index] = False
+            is_name[index] = _paired_with_a_name(view, index, is_name, verbs_after_pair) or _hyphened_to_a_name(
+                view, index, is_name
+            )
+
+    _mark_word_surnames(view, is_name, finder)
 
     # A word once recognised as a name is a name wherever else it appears in the message.
     recognised = {

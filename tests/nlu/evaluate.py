@@ -1,6 +1,6 @@
-"""Judge Pause's understanding on an evaluation set, through the whole pipeline, and fail below the bars.
+"""Judge Pause's understanding on an evaluation set, through the whole pipeline.
 
-    python -m tests.nlu.evaluate [--set frozen|dev] [--out results/nlu] [--show-misses]
+    python -m tests.nlu.evaluate [--set frozen|dev|dev2] [--out results/nlu] [--show-misses] [--strict]
 
 A real Pause (trained model, Rasa server, action server) is started. Every message is sent as the
 first message of a new conversation over the REST channel, and parsed through Rasa's HTTP API:
@@ -10,10 +10,15 @@ first message of a new conversation over the REST channel, and parsed through Ra
 - look-alikes: does the reply take over with the crisis reply, or ask any crisis question?
 
 Beside the whole pipeline's figures it reports the rules alone (do they fire?) and the risk model
-alone (its scores against the configured thresholds), as measured. It fails (exit 1) when:
-intent accuracy < 0.95; any crisis or colleague-at-risk message gets no crisis numbers; more than
-2% of look-alikes get the full crisis takeover; more than 10% get any crisis prompt; or any
-ordinary first message of the intents set (a greeting or a concern) gets the takeover.
+alone (its scores against the configured thresholds), as measured. It judges two lines:
+
+- the bars, the product's targets: intent accuracy at least 0.95; every crisis and
+  colleague-at-risk message gets crisis numbers; at most 2% of look-alikes get the full crisis
+  takeover and at most 10% any crisis prompt; no ordinary first message (a greeting or a concern)
+  gets the takeover. Each is printed as met or not yet met; `--strict` fails (exit 1) on any.
+- the floor, the frozen figures as last measured (``FLOOR``): it fails (exit 1) when a change
+  makes any of them worse. Where a bar is met, the floor is the bar itself. Raise the floor
+  when the figures improve; never lower it to let a change through.
 
 Misses are only printed for the dev set: the frozen set's sentences are never read to tune.
 """
@@ -43,6 +48,20 @@ CRISIS_NUMBERS = ("116 123", "999", "NHS 111")
 TAKEOVER_RESPONSES = ("utter_crisis", "utter_colleague_at_risk")
 CHECK_IN_RESPONSES = ("utter_safety_check_in", "utter_safety_check_in_colleague")
 WORKERS = 4
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The frozen figures no change may make worse (last measured 2026-12-01, see docs/understanding.md)."""
+
+    intent_accuracy: float = 0.93
+    crisis_missed: int = 3
+    takeover: float = TAKEOVER_CEILING
+    any_prompt: float = PROMPT_CEILING
+    ordinary_takeovers: int = 0
+
+
+FLOOR = Floor()
 
 
 @dataclass
@@ -85,6 +104,7 @@ class Report:
     lookalikes: Dict[str, Any]
     ordinary_takeovers: int
     failures: List[str] = field(default_factory=list)
+    below_floor: List[str] = field(default_factory=list)
 
 
 def configured_thresholds() -> Thresholds:
@@ -214,7 +234,24 @@ def summarise(set_name: str, outcomes: Dict[str, List[Outcome]], thresholds: Thr
         report.failures.append(f"look-alike crisis prompts {lookalike_report['pipeline_any_prompt']:.3f} are above {PROMPT_CEILING}")
     if ordinary:
         report.failures.append(f"{ordinary} ordinary greetings or concerns got the crisis takeover")
+    report.below_floor = below_floor(accuracy, missed, lookalike_report, ordinary)
     return report
+
+
+def below_floor(accuracy: float, missed: int, lookalikes: Dict[str, Any], ordinary: int, floor: Floor = FLOOR) -> List[str]:
+    """What is worse than the last measured frozen figures."""
+    worse = []
+    if accuracy < floor.intent_accuracy:
+        worse.append(f"intent accuracy {accuracy:.3f} is below the floor {floor.intent_accuracy}")
+    if missed > floor.crisis_missed:
+        worse.append(f"{missed} crisis messages got no crisis numbers; the floor allows {floor.crisis_missed}")
+    if lookalikes["pipeline_takeover"] > floor.takeover:
+        worse.append(f"look-alike takeover {lookalikes['pipeline_takeover']:.3f} is above the floor {floor.takeover}")
+    if lookalikes["pipeline_any_prompt"] > floor.any_prompt:
+        worse.append(f"look-alike crisis prompts {lookalikes['pipeline_any_prompt']:.3f} are above the floor {floor.any_prompt}")
+    if ordinary > floor.ordinary_takeovers:
+        worse.append(f"{ordinary} ordinary greetings or concerns got the crisis takeover")
+    return worse
 
 
 def print_report(report: Report) -> None:
@@ -236,9 +273,11 @@ def print_report(report: Report) -> None:
         print(f"      {kind:18s} ({figures['messages']:3d}): takeover {figures['takeover']:.3f}, any prompt {figures['any_prompt']:.3f}")
     print(f"  ordinary greetings and concerns taken over: {report.ordinary_takeovers}")
     for failure in report.failures:
-        print(f"  FAIL: {failure}")
+        print(f"  BAR NOT YET MET: {failure}")
     if not report.failures:
         print("  all bars met")
+    for worse in report.below_floor:
+        print(f"  FAIL, WORSE THAN THE FLOOR: {worse}")
 
 
 def print_misses(outcomes: Dict[str, List[Outcome]]) -> None:
@@ -280,11 +319,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--set", choices=SETS, default="frozen")
     parser.add_argument("--out", type=Path, default=REPO / "results" / "nlu")
     parser.add_argument("--show-misses", action="store_true", help="list what went wrong (dev set only)")
+    parser.add_argument("--strict", action="store_true", help="fail on any bar not met, not only below the floor")
     arguments = parser.parse_args(argv)
     if arguments.show_misses and arguments.set == "frozen":
         parser.error("the frozen set's sentences are never shown: tune on --set dev")
     report = evaluate(arguments.set, arguments.out, arguments.show_misses)
-    return 1 if report.failures else 0
+    failed = report.below_floor + (report.failures if arguments.strict else [])
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
