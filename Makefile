@@ -69,6 +69,7 @@ test-unit: $(SPACY_MODEL)/meta.json ## Unit tests (no trained model needed)
 
 test-conversations: $(MODEL) ## Conversation tests against real Rasa and action servers
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
+	$(RASA) test core --model $(MODEL) --stories data/stories --fail-on-prediction-errors --out results/core-stories --no-plot
 	$(PY) -m pytest -q -m "model and not browser" tests
 
 # Debian's Chromium (root or sudo) and axe-core from package-lock.json, for the browser tests.

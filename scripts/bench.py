@@ -52,7 +52,10 @@ WARM_UP = "warm-up"
 TRAINING_TIME_LIMIT_SECONDS = 1800.0
 SERVER_START_LIMIT_SECONDS = 300.0
 WARM_UP_TIME_LIMIT_SECONDS = 300.0
-SINGLE_CONVERSATION_TARGET_MS = 100.0
+# The spec's speed bars: Pause's concurrent median at most this share of the starter bot's, its
+# concurrent p95 below the starter bot's, and a single conversation's median under this.
+CONCURRENT_MEDIAN_RATIO_BAR = 0.6
+SINGLE_CONVERSATION_TARGET_MS = 50.0
 
 
 class BenchmarkBroken(Exception):
@@ -296,20 +299,28 @@ def phase_figures(report: Dict[str, Any], bot: str, phase: str) -> Optional[Dict
     return None
 
 
-def verdict(report: Dict[str, Any]) -> Dict[str, Optional[bool]]:
+def verdict(report: Dict[str, Any]) -> Dict[str, Any]:
     """Whether Pause met the speed bars of the spec in this run (None when not measured)."""
     pause_concurrent = phase_figures(report, PAUSE, "concurrent")
     starter_concurrent = phase_figures(report, STARTER, "concurrent")
     pause_single = phase_figures(report, PAUSE, "single")
-    no_slower: Optional[bool] = None
+    ratio: Optional[float] = None
+    p95_below: Optional[bool] = None
     if pause_concurrent and starter_concurrent:
         pause_median, starter_median = pause_concurrent["median_ms"], starter_concurrent["median_ms"]
-        if pause_median is not None and starter_median is not None:
-            no_slower = pause_median <= starter_median
+        if pause_median is not None and starter_median:
+            ratio = round(pause_median / starter_median, 2)
+        if pause_concurrent["p95_ms"] is not None and starter_concurrent["p95_ms"] is not None:
+            p95_below = pause_concurrent["p95_ms"] < starter_concurrent["p95_ms"]
     single_fast: Optional[bool] = None
     if pause_single and pause_single["median_ms"] is not None:
         single_fast = pause_single["median_ms"] < SINGLE_CONVERSATION_TARGET_MS
-    return {"concurrent_median_no_slower_than_starter": no_slower, "single_median_under_100_ms": single_fast}
+    return {
+        "concurrent_median_ratio": ratio,
+        "concurrent_median_ratio_met": None if ratio is None else ratio <= CONCURRENT_MEDIAN_RATIO_BAR,
+        "concurrent_p95_below_starter": p95_below,
+        "single_median_under_target": single_fast,
+    }
 
 
 def _cell(value: Any) -> str:
@@ -365,11 +376,13 @@ def render(report: Dict[str, Any]) -> str:
     def word(value: Optional[bool]) -> str:
         return "not measured" if value is None else ("yes" if value else "NO")
 
+    ratio = judged["concurrent_median_ratio"]
     lines.append(
-        "Verdict: Pause concurrent median <= starter bot concurrent median: "
-        f"{word(judged['concurrent_median_no_slower_than_starter'])}; "
+        f"Verdict: Pause concurrent median / starter bot's = {'-' if ratio is None else f'{ratio:.2f}'} "
+        f"(<= {CONCURRENT_MEDIAN_RATIO_BAR}: {word(judged['concurrent_median_ratio_met'])}); "
+        f"Pause concurrent p95 below the starter bot's: {word(judged['concurrent_p95_below_starter'])}; "
         f"Pause single-conversation median < {SINGLE_CONVERSATION_TARGET_MS:.0f} ms: "
-        f"{word(judged['single_median_under_100_ms'])}"
+        f"{word(judged['single_median_under_target'])}"
     )
     return "\n".join(lines)
 

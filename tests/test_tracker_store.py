@@ -7,7 +7,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 import sqlalchemy as sa
-from rasa.core.tracker_store import TrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -282,3 +282,74 @@ async def test_sqlite_tracker_store_uses_a_write_ahead_log(tmp_path: Path) -> No
     store.engine.dispose()
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _as_dicts(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+    return [event.as_dict() for event in tracker.events]
+
+
+async def _full_read(store: RedactingSQLTrackerStore, sender_id: str) -> DialogueStateTracker:
+    """The latest session as Rasa's own SQL tracker store reads it, every row deserialised."""
+    tracker = await SQLTrackerStore._retrieve(store, sender_id, fetch_events_from_all_sessions=False)
+    assert tracker is not None
+    return tracker
+
+
+async def _next_turn(store: RedactingSQLTrackerStore, sender_id: str, text: str) -> DialogueStateTracker:
+    """One more turn as Rasa's processor takes it: read, extend, save."""
+    tracker = await store.get_or_create_tracker(sender_id)
+    tracker.update(UserUttered(text, intent={"name": "affirm"}))
+    tracker.update(BotUttered("Noted.", metadata={"utter_action": "utter_noted"}))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    return tracker
+
+
+async def test_turns_read_back_the_same_events_as_a_full_read(tmp_path: Path) -> None:
+    store = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    await store.save(build_tracker("manager-kept"))
+    first = len((await _full_read(store, "manager-kept")).events)
+    for number in range(3):
+        await _next_turn(store, "manager-kept", f"Yes, and Dr Okafor was there too ({number}).")
+        kept = await store.retrieve("manager-kept")
+        full = await _full_read(store, "manager-kept")
+        assert _as_dicts(kept) == _as_dicts(full)
+        assert "Okafor" not in str(_as_dicts(kept))
+    assert len(full.events) == first + 3 * 3
+
+
+async def test_a_replicas_turns_are_read_and_never_written_twice(tmp_path: Path) -> None:
+    database = str(tmp_path / "tracker.db")
+    replica_a = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=database)
+    replica_b = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=database)
+    await replica_a.save(build_tracker("manager-replicas"))
+    await _next_turn(replica_a, "manager-replicas", "first")
+    await _next_turn(replica_b, "manager-replicas", "second")
+    await _next_turn(replica_a, "manager-replicas", "third")
+
+    full = await _full_read(replica_b, "manager-replicas")
+    texts = [event.text for event in full.events if isinstance(event, UserUttered)]
+    assert texts == [REDACTED_USER_TEXT, "first", "second", "third"]
+    assert _as_dicts(await replica_a.retrieve("manager-replicas")) == _as_dicts(full)
+    assert _as_dicts(await replica_b.retrieve("manager-replicas")) == _as_dicts(full)
+
+
+async def test_purged_rows_and_a_new_session_are_seen(tmp_path: Path) -> None:
+    database = str(tmp_path / "tracker.db")
+    store = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=database)
+    other = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=database)
+    await store.save(build_tracker("manager-purged"))
+    await _next_turn(store, "manager-purged", "first")
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events WHERE type_name = 'bot'"))
+    assert _as_dicts(await store.retrieve("manager-purged")) == _as_dicts(await _full_read(store, "manager-purged"))
+
+    # Another replica starts a new session: only that session is read back.
+    tracker = await other.get_or_create_tracker("manager-purged")
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    await other.save(tracker)
+    again = await store.retrieve("manager-purged")
+    assert _as_dicts(again) == _as_dicts(await _full_read(store, "manager-purged"))
+    assert not any(isinstance(event, UserUttered) for event in again.events)
