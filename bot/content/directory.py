@@ -38,7 +38,11 @@ SAFETY_TOPICS: Tuple[str, ...] = (
     "urgent_deliberate_harm",
     "colleague_at_risk",
 )
-TOPICS: Tuple[str, ...] = SAFETY_TOPICS + ("staff_support", "wellbeing", "rights", "hr_advice", "speak_up", "health")
+# check_first: who to check with today when an urgent matter is in doubt (safeguarding lead,
+# counter fraud, HR), before any conversation with the person.
+TOPICS: Tuple[str, ...] = SAFETY_TOPICS + (
+    "check_first", "talk_now", "staff_support", "wellbeing", "rights", "hr_advice", "speak_up", "health"
+)
 CONTACT_METHODS: Tuple[str, ...] = ("phone", "text", "email", "web", "in_person")
 
 NO_CONTACT = "no contact method (phone, text, email, web or in_person)"
