@@ -26,7 +26,7 @@ def test_a_fresh_clone_gets_safe_defaults():
         content_dir=REPO_ROOT / "content",
         retention_days=365,
         rasa_url="http://127.0.0.1:5005",
-        investigation_cost_gbp=12000,
+        investigation_cost_gbp=None,
         investigation_days=156,
     )
     assert settings.database_url.startswith("sqlite:////")

@@ -1,8 +1,17 @@
 """The pilot's figures, computed from case rows by pure functions.
 
 Demo cases never count: they are left out of every figure and only their number is reported.
-A case is *diverted* when the manager chose something other than a formal process and the
-concern was not one of the urgent routes that must go straight to the right people.
+
+Definitions (the README gives the same):
+- *decided*: a concern that was not escalated, where the manager made a decision. "Talk to HR
+  first" and "check with the right people first" are not decisions yet: they are *undecided*.
+- *formal*: a formal process, or the capability procedure, which is formal too.
+- *interim*: a change of duties, which often goes alongside an investigation: not diversion.
+- *diverted*: a decided case whose decision avoids a formal disciplinary investigation (every
+  decision that is not formal, undecided or interim).
+- *diverted, later formal*: of the diverted cases with a follow-up, those reported as having gone
+  to a formal process after all: what really happened, beside what was intended.
+Every rate comes with its count and denominator; with nothing to divide by it is None ("-").
 """
 
 from __future__ import annotations
@@ -18,6 +27,12 @@ from bot.store.models import ESCALATE_NOW_ROUTE, FORMAL_DECISION
 FORMAL_FOLLOW_UPS = frozenset(
     {"formal_started", "formal_concluded_sanction", "formal_concluded_no_sanction"}
 )
+# Decisions that are a formal process: proceeding formally, or the (formal) capability procedure.
+FORMAL_DECISIONS = frozenset({FORMAL_DECISION, "capability_route"})
+# Not a decision yet: advice or a check comes first.
+UNDECIDED_DECISIONS = frozenset({"hr_advice", "talk_to_hr", "specialist_check"})
+# Interim measures that often go alongside an investigation: never counted as diversion.
+INTERIM_DECISIONS = frozenset({"change_of_duties"})
 HELPFULNESS_SCALE = (1, 2, 3, 4, 5)
 
 
@@ -27,23 +42,27 @@ def is_escalated(row: CaseRow) -> bool:
 
 
 def is_formal_chosen(row: CaseRow) -> bool:
-    """The manager chose to proceed with a formal process."""
-    return row.decision == FORMAL_DECISION
-
-
-def is_diverted(row: CaseRow) -> bool:
-    """The manager chose something other than a formal process for a non-urgent concern."""
-    return row.decision is not None and not is_formal_chosen(row) and not is_escalated(row)
+    """The manager chose a formal process (the capability procedure included)."""
+    return row.decision in FORMAL_DECISIONS
 
 
 def counts_towards_diversion_rate(row: CaseRow) -> bool:
-    """A decision was made on a concern that was not escalated."""
-    return row.decision is not None and not is_escalated(row)
+    """A decision, not just advice or a check first, was made on a concern that was not escalated."""
+    return row.decision is not None and row.decision not in UNDECIDED_DECISIONS and not is_escalated(row)
 
 
-def rate(part: int, whole: int) -> float:
-    """``part / whole`` rounded to four places, 0.0 when there is nothing to divide by."""
-    return round(part / whole, 4) if whole else 0.0
+def is_diverted(row: CaseRow) -> bool:
+    """A decided case whose decision avoids a formal disciplinary investigation."""
+    return (
+        counts_towards_diversion_rate(row)
+        and not is_formal_chosen(row)
+        and row.decision not in INTERIM_DECISIONS
+    )
+
+
+def rate(part: int, whole: int) -> Optional[float]:
+    """``part / whole`` rounded to four places; None when there is nothing to divide by."""
+    return round(part / whole, 4) if whole else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +74,7 @@ class FeedbackFigures:
     helpfulness_mean: Optional[float]
     would_recommend_yes: int
     would_recommend_no: int
-    would_recommend_rate: float
+    would_recommend_rate: Optional[float]
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON (score keys become strings)."""
@@ -78,7 +97,7 @@ class MonthFigures:
     escalated: int
     decided: int
     diverted: int
-    diversion_rate: float
+    diversion_rate: Optional[float]
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON."""
@@ -103,7 +122,7 @@ class PilotFigures:
     formal_chosen: int
     overrides: int
     diverted: int
-    diversion_rate: float
+    diversion_rate: Optional[float]
     followed_up: int
     diverted_then_formal: int
     by_concern_type: Dict[str, int]
@@ -113,6 +132,8 @@ class PilotFigures:
     follow_up_outcomes: Dict[str, int]
     feedback: FeedbackFigures
     by_month: Tuple[MonthFigures, ...] = field(default=())
+    undecided: int = 0
+    diverted_followed_up: int = 0
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON, headline figures first."""
@@ -126,6 +147,9 @@ class PilotFigures:
             "diversion_rate": self.diversion_rate,
             "followed_up": self.followed_up,
             "diverted_then_formal": self.diverted_then_formal,
+            "undecided": self.undecided,
+            "diverted_followed_up": self.diverted_followed_up,
+            "diverted_then_formal_rate": rate(self.diverted_then_formal, self.diverted_followed_up),
             "demo_excluded": self.demo_excluded,
             "by_concern_type": dict(self.by_concern_type),
             "by_route": dict(self.by_route),
@@ -152,7 +176,8 @@ class ImpactEstimate:
 
     @property
     def investigation_days_avoided(self) -> int:
-        """Diverted cases times the assumed length of one investigation in days."""
+        """Diverted cases times the assumed elapsed length of one investigation, in case days
+        (calendar days a case is open, not sickness days)."""
         return self.diverted * self.days_per_investigation
 
     @property
@@ -161,11 +186,12 @@ class ImpactEstimate:
         return (
             "Every diverted case is counted as one formal investigation that did not happen; "
             "some would never have become one, so this is an upper estimate.",
-            f"One investigation is assumed to cost £{self.cost_per_investigation_gbp:,} "
-            "(set by the organisation in PAUSE_INVESTIGATION_COST_GBP).",
-            f"One investigation is assumed to last {self.days_per_investigation} days "
-            "(PAUSE_INVESTIGATION_DAYS; one NHS Wales health board measured an average "
-            "of 156 days per misconduct investigation).",
+            f"One investigation is assumed to cost £{self.cost_per_investigation_gbp:,}, "
+            "the organisation's own figure (PAUSE_INVESTIGATION_COST_GBP).",
+            f"One investigation is assumed to stay open {self.days_per_investigation} elapsed "
+            "case days (PAUSE_INVESTIGATION_DAYS; one NHS Wales health board measured an average "
+            "of 156 days per misconduct investigation). These are calendar days a case is open, "
+            "not sickness days.",
             "Later follow-ups are not subtracted: a diverted case that went formal after all "
             "still counts here.",
         )
@@ -178,6 +204,7 @@ class ImpactEstimate:
             "days_per_investigation": self.days_per_investigation,
             "cost_avoided_gbp": self.cost_avoided_gbp,
             "investigation_days_avoided": self.investigation_days_avoided,
+            "investigation_days_are": "elapsed case days, not sickness days",
             "assumptions": list(self.assumptions),
         }
 
@@ -214,6 +241,10 @@ def pilot_figures(rows: Sequence[CaseRow]) -> PilotFigures:
         ),
         feedback=feedback_figures(counted),
         by_month=monthly_figures(counted),
+        undecided=sum(
+            1 for row in counted if row.decision in UNDECIDED_DECISIONS and not is_escalated(row)
+        ),
+        diverted_followed_up=sum(1 for row in diverted if row.follow_ups),
     )
 
 
@@ -262,9 +293,15 @@ def monthly_figures(rows: Sequence[CaseRow]) -> Tuple[MonthFigures, ...]:
 
 
 def impact_estimate(
-    figures: PilotFigures, cost_per_investigation_gbp: int, days_per_investigation: int
-) -> ImpactEstimate:
-    """The optional impact estimate: diverted cases times an assumed cost and length."""
+    figures: PilotFigures, cost_per_investigation_gbp: Optional[int], days_per_investigation: int
+) -> Optional[ImpactEstimate]:
+    """The optional impact estimate: diverted cases times an assumed cost and length.
+
+    Off (None) unless the organisation has set its own cost per investigation: Pause has no
+    sourced figure of its own to offer.
+    """
+    if cost_per_investigation_gbp is None:
+        return None
     return ImpactEstimate(
         diverted=figures.diverted,
         cost_per_investigation_gbp=cost_per_investigation_gbp,

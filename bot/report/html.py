@@ -106,7 +106,11 @@ def _headline(figures: PilotFigures) -> str:
         ("Concerns reflected on", str(figures.cases)),
         ("Escalated at once", str(figures.escalated)),
         ("Diverted from a formal process", str(figures.diverted)),
-        ("Diversion rate", percent(figures.diversion_rate)),
+        (
+            "Diversion rate",
+            percent(figures.diversion_rate)
+            + ("" if figures.diversion_rate is None else f" ({figures.diverted} of {figures.decided})"),
+        ),
         ("Formal process chosen", str(figures.formal_chosen)),
         ("Cases with a follow-up", str(figures.followed_up)),
     ]
@@ -124,7 +128,7 @@ def _estimate(estimate: ImpactEstimate) -> str:
         "<p>An estimate from assumptions, not a measurement.</p>"
         f"<p>Investigation cost possibly avoided: <strong>£{estimate.cost_avoided_gbp:,}</strong>"
         f" ({estimate.diverted} diverted × £{estimate.cost_per_investigation_gbp:,}).</p>"
-        f"<p>Investigation days possibly avoided: "
+        f"<p>Elapsed case days possibly avoided (not sickness days): "
         f"<strong>{estimate.investigation_days_avoided:,}</strong>"
         f" ({estimate.diverted} diverted × {estimate.days_per_investigation} days).</p>"
         f"<p>Assumptions:</p><ul>{assumptions}</ul></div>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from bot.report.figures import ImpactEstimate, PilotFigures
+from bot.report.figures import ImpactEstimate, PilotFigures, rate
 from bot.report.labels import label
 from bot.report.rows import ReportPeriod
 
@@ -36,12 +36,20 @@ def render_table(
             ("Concerns reflected on", str(figures.cases)),
             ("Escalated at once (do not delay)", str(figures.escalated)),
             ("Decisions made (not escalated)", str(figures.decided)),
-            ("Diverted from a formal process", str(figures.diverted)),
-            ("Diversion rate", f"{figures.diversion_rate:.0%}"),
+            ("Undecided: HR or a check first", str(figures.undecided)),
+            ("Diverted from a formal investigation", str(figures.diverted)),
+            ("Diversion rate", _share(figures.diversion_rate, figures.diverted, figures.decided)),
             ("Formal process chosen", str(figures.formal_chosen)),
             ("  of which against the recommendation", str(figures.overrides)),
             ("Cases with a follow-up", str(figures.followed_up)),
-            ("Diverted, later formal after all", str(figures.diverted_then_formal)),
+            (
+                "Diverted, later formal after all",
+                _share(
+                    rate(figures.diverted_then_formal, figures.diverted_followed_up),
+                    figures.diverted_then_formal,
+                    figures.diverted_followed_up,
+                ),
+            ),
             ("Demo cases left out", str(figures.demo_excluded)),
         ],
     )
@@ -67,12 +75,17 @@ def render_table(
             "Impact estimate (an estimate, not a measurement)",
             [
                 ("Investigation cost possibly avoided", f"£{estimate.cost_avoided_gbp:,}"),
-                ("Investigation days possibly avoided", f"{estimate.investigation_days_avoided:,}"),
+                ("Elapsed case days possibly avoided", f"{estimate.investigation_days_avoided:,}"),
             ],
         )
         lines += ["Assumptions:"] + [f"  - {assumption}" for assumption in estimate.assumptions]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _share(value: Optional[float], part: int, whole: int) -> str:
+    """A rate with its count and denominator, e.g. "60% (3 of 5)"; "-" with nothing decided."""
+    return "-" if value is None else f"{value:.0%} ({part} of {whole})"
 
 
 def _labelled(counts: Dict[str, int]) -> List[Tuple[str, str]]:

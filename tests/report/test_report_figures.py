@@ -1,5 +1,6 @@
 """The pilot figures, computed from rows without a database, against a hand count."""
 
+import re
 from datetime import date
 
 import pytest
@@ -51,11 +52,11 @@ def test_demo_cases_never_count():
     assert figures["feedback"]["helpfulness_mean"] is None
 
 
-def test_no_decisions_gives_a_diversion_rate_of_zero():
+def test_nothing_decided_gives_no_diversion_rate_rather_than_zero():
     figures = pilot_figures([]).as_dict()
     assert figures["cases"] == 0
-    assert figures["diversion_rate"] == 0.0
-    assert rate(0, 0) == 0.0
+    assert figures["diversion_rate"] is None
+    assert rate(0, 0) is None
     assert rate(1, 3) == 0.3333
 
 
@@ -83,8 +84,8 @@ def test_months_without_cases_still_appear_in_the_trend():
     months = [(month.month, month.cases, month.diversion_rate) for month in monthly_figures(rows)]
     assert months == [
         ("2024-11", 1, 1.0),
-        ("2024-12", 0, 0.0),
-        ("2025-01", 0, 0.0),
+        ("2024-12", 0, None),
+        ("2025-01", 0, None),
         ("2025-02", 1, 0.0),
     ]
 
@@ -96,3 +97,52 @@ def test_the_impact_estimate_multiplies_diverted_cases_by_its_assumptions():
     assumptions = " ".join(estimate.assumptions)
     assert "£12,000" in assumptions and "156 days" in assumptions
     assert estimate.as_dict()["assumptions"] == list(estimate.assumptions)
+
+
+def row(key, decision, route="development", follow_ups=(), concern_type="conduct", month=1):
+    return CaseRow(reference=f"P-{key}", created_at=utc(2025, month, 1, 9), channel="web",
+                   organisation="example-trust", concern_type=concern_type, route=route,
+                   decision=decision, follow_ups=tuple(follow_ups))
+
+
+def test_only_decisions_that_avoid_a_formal_investigation_count_as_diverted():
+    rows = [
+        row("A", "coaching"),
+        row("B", "capability_route"),                         # the capability procedure is formal
+        row("C", "hr_advice", route="senior_hr_advice"),      # talk to HR first: undecided
+        row("D", "specialist_check", route="check_first"),    # check first: undecided
+        row("E", "change_of_duties", route="formal_last_resort"),  # alongside an investigation
+        row("F", "formal", route="formal_last_resort"),
+    ]
+    figures = pilot_figures(rows).as_dict()
+    assert figures["diverted"] == 1
+    assert figures["decided"] == 4
+    assert figures["undecided"] == 2
+    assert figures["formal_chosen"] == 2
+    assert figures["diversion_rate"] == 0.25
+
+
+def test_what_really_happened_is_shown_beside_the_intention_with_its_denominator():
+    rows = [
+        row("A", "coaching", follow_ups=("formal_started",)),
+        row("B", "mediation", route="informal_resolution", follow_ups=("resolved_informally",)),
+        row("C", "training"),
+    ]
+    figures = pilot_figures(rows).as_dict()
+    assert figures["diverted"] == 3
+    assert figures["diverted_followed_up"] == 2
+    assert figures["diverted_then_formal"] == 1
+    assert figures["diverted_then_formal_rate"] == 0.5
+
+
+def test_only_undecided_cases_give_no_rate_and_the_table_shows_a_dash():
+    from bot.report import render_table
+
+    rows = [row("A", "hr_advice", route="senior_hr_advice")]
+    figures = pilot_figures(rows)
+    assert figures.diversion_rate is None
+    assert re.search(r"Diversion rate\s+-\n", render_table(figures, ReportPeriod()))
+
+
+def test_without_the_organisations_own_cost_there_is_no_estimate():
+    assert impact_estimate(pilot_figures(case_rows()), None, 156) is None

@@ -38,8 +38,11 @@ def figures_from_store(url: str, period: ReportPeriod) -> dict:
     return pilot_figures(rows).as_dict()
 
 
-def report_json(url: str, *options: str) -> dict:
+def report_json(url: str, *options: str, cost: str = "") -> dict:
     environment = dict(os.environ, PAUSE_DATABASE_URL=url, RASA_TELEMETRY_ENABLED="false")
+    environment.pop("PAUSE_INVESTIGATION_COST_GBP", None)
+    if cost:
+        environment["PAUSE_INVESTIGATION_COST_GBP"] = cost
     finished = subprocess.run(
         [sys.executable, "-m", "bot", "report", "--json", *options],
         cwd=REPO_ROOT,
@@ -87,8 +90,16 @@ def test_report_json_on_the_command_line_gives_the_hand_count(pilot_store):
     ):
         assert key in report
     assert report["period"] == {"since": None, "until": None, "organisation": None}
-    assert report["impact_estimate"]["cost_avoided_gbp"] == 36000
-    assert report["impact_estimate"]["investigation_days_avoided"] == 468
+    # Pause has no sourced cost of its own: no estimate until the organisation sets one.
+    assert report["impact_estimate"] is None
+
+
+def test_the_impact_estimate_uses_only_the_organisations_own_cost(pilot_store):
+    estimate = report_json(pilot_store, cost="9000")["impact_estimate"]
+    assert estimate["cost_avoided_gbp"] == 27000
+    assert estimate["investigation_days_avoided"] == 468
+    assert estimate["investigation_days_are"] == "elapsed case days, not sickness days"
+    assert any("the organisation's own figure" in line for line in estimate["assumptions"])
 
 
 def test_report_json_options_select_the_period_and_organisation(pilot_store):
