@@ -35,7 +35,7 @@ $(BIN)/.installed: requirements.txt
 
 setup: $(BIN)/.installed ## Create .venv with Python 3.10 and the pinned dependencies
 
-$(SPACY_MODEL)/meta.json: $(BIN)/.installed bot/nlp/pipeline.py bot/nlp/__main__.py $(wildcard bot/nlp/patterns/* bot/nlp/names/* data/nlu/*.yml) domain.yml
+$(SPACY_MODEL)/meta.json: $(BIN)/.installed bot/nlp/pipeline.py bot/nlp/__main__.py $(wildcard bot/nlp/patterns/* bot/nlp/names/*)
 	$(PY) -m bot.nlp build $(SPACY_MODEL)
 
 spacy: $(SPACY_MODEL)/meta.json ## Build the project's own spaCy pipeline (blank English, spelling rules, trained name recogniser)

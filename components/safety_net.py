@@ -170,7 +170,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         doc = message.get(SPACY_DOCS[TEXT])
         source = doc if isinstance(doc, Doc) else text
         signal = assess(source)
-        scores = self.model.score(source) if self.model is not None else RiskScores(0.0, 0.0)
+        scores = self._scores(source, signal)
         model_intent, model_ranking = _classifier_prediction(message)
         seconded = _safety_confidence(model_ranking) >= float(self.component_config[SECONDED_KEY])
         assessment = grade(signal, scores, self.thresholds, words=_word_count(source), seconded=seconded)
@@ -180,6 +180,18 @@ class SafetyNet(GraphComponent, IntentClassifier):
         elif (model_intent or {}).get(INTENT_NAME_KEY) in SAFETY_INTENTS:
             _set_next_intent(message, model_ranking)
         message.set(SAFETY_NET_KEY, _report(assessment, signal, scores, model_intent, model_ranking), add_to_output=True)
+
+    def _scores(self, source: Any, signal: SafetySignal) -> Optional[RiskScores]:
+        """The risk model's scores; where a rule fired, its highest over the message's sentences.
+
+        Whether the model agrees with a rule is judged on the sentence that says it, so a crisis
+        in one line of a long message is not diluted by the rest.
+        """
+        if self.model is None:
+            return None
+        if signal.crisis or signal.colleague_at_risk:
+            return self.model.highest_score(source)
+        return self.model.score(source)
 
 
 def _safety_confidence(ranking: List[Dict[Text, Any]]) -> float:
@@ -201,7 +213,7 @@ def _risk_data_dir(config: Dict[str, Any]) -> Path:
 def _report(
     assessment: SafetyAssessment,
     signal: SafetySignal,
-    scores: RiskScores,
+    scores: Optional[RiskScores],
     model_intent: Optional[Dict[Text, Any]],
     model_ranking: List[Dict[Text, Any]],
 ) -> Dict[Text, Any]:
@@ -209,7 +221,7 @@ def _report(
     return {
         **assessment.as_dict(),
         "rule_matches": list(signal.matches),
-        "risk_scores": scores.as_dict(),
+        "risk_scores": scores.as_dict() if scores is not None else None,
         "model_intent": model_intent,
         "model_intent_ranking": model_ranking,
     }

@@ -1,4 +1,8 @@
-"""Command line for the project's spaCy pipeline: ``python -m bot.nlp build OUT_DIR``."""
+"""Command line for the project's spaCy pipeline.
+
+``python -m bot.nlp build OUT_DIR`` builds it; ``python -m bot.nlp name-free`` collects the
+messages without names that the name recogniser learns from, afresh from the project's data.
+"""
 from __future__ import annotations
 
 import argparse
@@ -18,11 +22,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     build.add_argument(
         "--without-names", action="store_true", help="skip training the person-name recogniser (quicker)"
     )
+    commands.add_parser("name-free", help="collect the name recogniser's messages without names afresh")
     arguments = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if arguments.command == "build":
         out_path = save_pipeline(arguments.out_dir, names=not arguments.without_names)
         print(f"spaCy pipeline written to {out_path}")
+    elif arguments.command == "name-free":
+        from bot.nlp.names.training import NAME_FREE_FILE, write_name_free_messages
+
+        print(f"{write_name_free_messages()} messages written to {NAME_FREE_FILE.name}")
     return 0
 
 

@@ -9,6 +9,9 @@
   directly is what suicide-prevention training teaches, and it does not raise risk.
 - ``none``: nothing to act on.
 
+A risk told as history, with nothing saying it is now ("she self-harmed as a teenager and is
+doing well"), is at most possible: a kind question fits, a takeover does not.
+
 Whose risk it is matters: the writer (crisis), a colleague (colleague at risk), or a patient in
 an incident the manager is describing, which the rules and the model both read as no one at risk
 now: a concern to reflect on, not a crisis.
@@ -61,7 +64,7 @@ class SafetyAssessment:
 
 def grade(
     signal: SafetySignal,
-    scores: RiskScores,
+    scores: Optional[RiskScores],
     thresholds: Thresholds,
     words: int = MIN_WORDS_FOR_MODEL_TAKEOVER,
     seconded: bool = True,
@@ -72,8 +75,15 @@ def grade(
     (the intent classifier) also sees a risk. The model takes over on its own word only for a
     message long enough to judge and seconded; otherwise a confident score still asks the
     check-in. The writer comes first: if both the writer and a colleague may be at risk, the
-    writer's own safety is answered.
+    writer's own safety is answered. Without a risk model (``scores`` is None) the rules
+    decide alone, as they did before there was one: a rule that fires takes over.
     """
+    if scores is None:
+        return _told_as_history(signal, _by_rules_alone(signal))
+    return _told_as_history(signal, _graded(signal, scores, thresholds, words, seconded))
+
+
+def _graded(signal: SafetySignal, scores: RiskScores, thresholds: Thresholds, words: int, seconded: bool) -> SafetyAssessment:
     trusted = words >= MIN_WORDS_FOR_MODEL_TAKEOVER and seconded
     model_writer = trusted and scores.writer >= thresholds.clear
     model_colleague = trusted and scores.colleague >= thresholds.clear and not model_writer
@@ -90,4 +100,19 @@ def grade(
     if agreed:
         about = WRITER if scores.writer >= scores.colleague else COLLEAGUE
         return SafetyAssessment(POSSIBLE, about, by_rules=False, by_model=True)
+    return SafetyAssessment(NO_RISK, None, by_rules=False, by_model=False)
+
+
+def _told_as_history(signal: SafetySignal, assessment: SafetyAssessment) -> SafetyAssessment:
+    """A risk told as history ("I was suicidal years ago") is asked about kindly, not taken over."""
+    if signal.history and assessment.level == CLEAR:
+        return SafetyAssessment(POSSIBLE, assessment.about, assessment.by_rules, assessment.by_model)
+    return assessment
+
+
+def _by_rules_alone(signal: SafetySignal) -> SafetyAssessment:
+    if signal.crisis:
+        return SafetyAssessment(CLEAR, WRITER, by_rules=True, by_model=False)
+    if signal.colleague_at_risk:
+        return SafetyAssessment(CLEAR, COLLEAGUE, by_rules=True, by_model=False)
     return SafetyAssessment(NO_RISK, None, by_rules=False, by_model=False)

@@ -15,6 +15,7 @@ tuning split by ``python -m bot.nlp.risk tune``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple, Union
@@ -58,6 +59,12 @@ class RiskExample:
     text: str
     label: str
     kind: str
+
+
+# Sentence ends for reading a long message one sentence at a time (see RiskModel.highest_score),
+# and how many sentences are read at most: enough for any message the input guard lets through.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+MAX_SENTENCES = 200
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,18 @@ class RiskModel:
     def score(self, text_or_doc: Union[str, Doc]) -> RiskScores:
         """Scores for one message, as text or as a Doc from the project's pipeline."""
         return self.scores([reading_of(text_or_doc)])[0]
+
+    def highest_score(self, text_or_doc: Union[str, Doc]) -> RiskScores:
+        """The highest scores over the whole message and each of its sentences.
+
+        A crisis said in one sentence of a long message is diluted when the message is read
+        whole; read alone, the sentence keeps its weight.
+        """
+        text = text_or_doc.text if isinstance(text_or_doc, Doc) else str(text_or_doc or "")
+        parts = [part for part in SENTENCE_BREAK.split(text) if part.strip()]
+        readings = [reading_of(text_or_doc)] + [reading_of(part) for part in parts[:MAX_SENTENCES] if len(parts) > 1]
+        scored = self.scores(readings)
+        return RiskScores(writer=max(s.writer for s in scored), colleague=max(s.colleague for s in scored))
 
     def _scores_of(self, row: np.ndarray) -> RiskScores:
         def column(label: str) -> float:

@@ -65,6 +65,8 @@ class SafetySignal:
     crisis: bool
     colleague_at_risk: bool
     matches: Tuple[str, ...]
+    # The risk is told as history, with nothing saying it is now (see safety.yml, history).
+    history: bool = False
 
 
 @dataclass(frozen=True)
@@ -693,7 +695,25 @@ def assess_doc(doc: Doc) -> SafetySignal:
         crisis=any(match.startswith(f"{WRITER}:") for match in matches),
         colleague_at_risk=any(match.startswith(f"{OTHER}:") for match in matches),
         matches=matches,
+        history=told_as_history(doc),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _history_words() -> Tuple[Tuple[str, ...], FrozenSet[str]]:
+    with open(SAFETY_RULES_FILE, encoding="utf-8") as handle:
+        history = yaml.safe_load(handle).get("history") or {}
+    return _words_of(history, "phrases"), frozenset(_words_of(history, "present_words"))
+
+
+def told_as_history(doc: Doc) -> bool:
+    """True when the message tells of a past risk ("years ago") and no word in it says now."""
+    phrases, present_words = _history_words()
+    norms = [token.norm_.lower() for token in doc if not token.is_punct]
+    if present_words.intersection(norms):
+        return False
+    text = f" {' '.join(norms)} "
+    return any(f" {phrase} " in text for phrase in phrases)
 
 
 def assess(text_or_doc: Union[str, Doc]) -> SafetySignal:

@@ -12,6 +12,11 @@ OTHER_RULE = SafetySignal(crisis=False, colleague_at_risk=True, matches=("other:
 BOTH_RULES = SafetySignal(crisis=True, colleague_at_risk=True, matches=("writer:kill_self", "other:suicidal"))
 
 
+def signal_of(crisis: bool = False, colleague_at_risk: bool = False, history: bool = False) -> SafetySignal:
+    matches = (("writer:kill_self",) if crisis else ()) + (("other:suicidal",) if colleague_at_risk else ())
+    return SafetySignal(crisis=crisis, colleague_at_risk=colleague_at_risk, matches=matches, history=history)
+
+
 @pytest.mark.parametrize(
     "signal, writer, colleague, expected",
     [
@@ -58,3 +63,16 @@ def test_the_model_alone_never_takes_over_on_a_few_words() -> None:
 def test_the_model_alone_takes_over_only_when_seconded() -> None:
     assert grade(QUIET, RiskScores(0.99, 0.0), THRESHOLDS, seconded=False) == SafetyAssessment(POSSIBLE, "writer", False, True)
     assert grade(WRITER_RULE, RiskScores(0.5, 0.0), THRESHOLDS, seconded=False).takes_over
+
+
+@pytest.mark.parametrize("signal", [signal_of(crisis=True, history=True), signal_of(colleague_at_risk=True, history=True)])
+def test_a_risk_told_as_history_is_asked_about_not_taken_over(signal: SafetySignal) -> None:
+    assessment = grade(signal, RiskScores(0.99, 0.99), THRESHOLDS, words=12)
+    assert (assessment.level, assessment.takes_over) == (POSSIBLE, False)
+    assert grade(signal, None, THRESHOLDS).level == POSSIBLE
+
+
+def test_without_a_risk_model_the_rules_decide_alone() -> None:
+    assert grade(signal_of(crisis=True), None, THRESHOLDS).level == CLEAR
+    assert grade(signal_of(colleague_at_risk=True), None, THRESHOLDS).about == "colleague"
+    assert grade(signal_of(), None, THRESHOLDS).level == NO_RISK

@@ -3,6 +3,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.nlp.risk import (
     COLLEAGUE,
@@ -23,7 +24,17 @@ def examples():
 
 @pytest.fixture(scope="module")
 def model(examples):
-    return RiskModel.train(*training_set(examples))
+    """Trained as the pipeline trains it: the risk examples, the NLU examples, the configured C."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from components.safety_net import LABEL_OF_INTENT, REGULARISATION_KEY
+
+    root = Path(__file__).resolve().parents[2]
+    nlu = load_data(str(root / "data" / "nlu"))
+    from_nlu = [(m.get("text"), LABEL_OF_INTENT.get(m.get("intent"), NONE)) for m in nlu.intent_examples]
+    config = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8"))
+    net = next(step for step in config["pipeline"] if step["name"].endswith("SafetyNet"))
+    return RiskModel.train(*training_set(examples, from_nlu), float(net[REGULARISATION_KEY]))
 
 
 def test_the_examples_are_many_varied_and_outnumbered_by_hard_negatives(examples) -> None:

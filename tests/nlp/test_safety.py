@@ -316,3 +316,20 @@ def test_a_stranger_placed_in_the_writers_team_is_a_colleague() -> None:
 
 def test_a_screening_question_about_suicidal_thoughts_is_not_a_risk() -> None:
     assert assess("the nurse asked him about suicidal thoughts at triage") == SafetySignal(False, False, ())
+
+
+@pytest.mark.parametrize(
+    "text, history",
+    [
+        ("i tried to end my life years ago and got through it, so i know how much this matters", True),
+        ("my deputy self harmed as a teenager, she mentioned it at her return to work meeting", True),
+        ("he took an overdose when he was younger and he talks about it openly", True),
+        # Anything that says now makes it the present again.
+        ("i tried to end my life years ago and the thoughts are back again", False),
+        ("she self harmed as a teenager and she told me last night she is doing it again", False),
+        ("i want to end my life", False),
+        ("she took an overdose last night but says she's fine now", False),
+    ],
+)
+def test_a_risk_told_as_history_is_recognised(text: str, history: bool) -> None:
+    assert assess(text).history is history

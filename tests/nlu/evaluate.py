@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import requests
 import yaml
 
-from tests.nlu.sets import Labelled, load_sets
+from tests.nlu.sets import SETS, Labelled, load_sets
 from tests.support.servers import API_TOKEN, REPO, Servers, running_pause
 
 INTENT_ACCURACY_BAR = 0.95
@@ -277,7 +277,7 @@ def evaluate(set_name: str, out_dir: Path, show_misses: bool) -> Report:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=("frozen", "dev"), default="frozen")
+    parser.add_argument("--set", choices=SETS, default="frozen")
     parser.add_argument("--out", type=Path, default=REPO / "results" / "nlu")
     parser.add_argument("--show-misses", action="store_true", help="list what went wrong (dev set only)")
     arguments = parser.parse_args(argv)

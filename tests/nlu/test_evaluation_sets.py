@@ -9,7 +9,7 @@ import yaml
 
 from bot.nlp.risk import load_risk_examples
 from bot.nlp.safety import load_safety_rules
-from tests.nlu.sets import load_sets
+from tests.nlu.sets import DEV_SETS, load_sets
 from tests.support.near_copies import find_near_copies, normalise
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def sources() -> List[Tuple[str, str]]:
     found = list(nlu_training_texts())
     found += [(example.text, f"bot/nlp/risk ({example.label})") for example in load_risk_examples()]
     found += list(literal_patterns())
-    found += [(item.text, "tests/nlu/dev") for item in load_sets("dev").everything()]
+    found += [(item.text, f"tests/nlu/{name}") for name in DEV_SETS for item in load_sets(name).everything()]
     return found
 
 

@@ -31,6 +31,9 @@ class FixedScores:
     def score(self, _text_or_doc: Any) -> RiskScores:
         return self.scores
 
+    def highest_score(self, _text_or_doc: Any) -> RiskScores:
+        return self.scores
+
 
 def safety_net(writer: float = 0.0, colleague: float = 0.0, **config: Any) -> SafetyNet:
     net = SafetyNet.create({**SafetyNet.get_default_config(), **config}, None, None, None)

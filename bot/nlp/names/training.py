@@ -38,9 +38,9 @@ _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\{[^}]*\}|\([^)]*\))")
 class TrainingPlan:
     """How much the recogniser is trained: sentences, passes over them and batch size."""
 
-    sentences_with_names: int = 6000
+    sentences_with_names: int = 10000
     sentences_without_names: int = 2000
-    epochs: int = 4
+    epochs: int = 6
     batch_size: int = 64
     dropout: float = 0.15
     learn_rate: float = 0.002
@@ -113,8 +113,32 @@ def train_on(nlp: Language, sentences: Sequence[Sentence], plan: TrainingPlan) -
     return losses_per_epoch
 
 
+NAME_FREE_FILE = Path(__file__).resolve().parent / "name_free.txt"
+NAME_FREE_HEADER = """\
+# Messages without names, for the person-name recogniser: what the rest of a manager's message
+# looks like (the NLU examples as typed) and the bot's own words (which are redacted when stored
+# too, and must come back whole). Collected from data/nlu/ and domain.yml by
+# `python -m bot.nlp name-free`; kept here so that the recogniser, and its measured figures, do
+# not shift with every change to the training data. Refresh it when the bot's words change.
+"""
+
+
+def name_free_messages(path: Path = NAME_FREE_FILE) -> List[str]:
+    """The kept messages without names (``name_free.txt``), one per line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def write_name_free_messages(path: Path = NAME_FREE_FILE, root: Path = REPO_ROOT) -> int:
+    """Collect the project's messages without names afresh into ``path``; how many were written."""
+    messages = list(dict.fromkeys(" ".join(message.split()) for message in project_messages(root)))
+    messages = [message for message in messages if message]
+    path.write_text(NAME_FREE_HEADER + "\n".join(messages) + "\n", encoding="utf-8")
+    return len(messages)
+
+
 def project_messages(root: Path = REPO_ROOT) -> List[str]:
-    """Messages without names that the project already holds: NLU examples and the bot's words.
+    """Messages without names that the project holds: NLU examples and the bot's words.
 
     The NLU examples are typed as managers and staff type, and hold no names; the bot's own
     responses are redacted when stored too, and must come back whole.
@@ -144,7 +168,7 @@ def training_sentences(pools: Mapping[str, NamePool], plan: TrainingPlan) -> Lis
         with_names=plan.sentences_with_names,
         without_names=plan.sentences_without_names,
         seed=plan.seed,
-        name_free=project_messages(),
+        name_free=name_free_messages(),
     )
 
 
@@ -165,7 +189,7 @@ def add_name_recogniser(nlp: Language, plan: TrainingPlan = TrainingPlan()) -> T
     pools, gazetteer = load_names(load_templates().look_alikes | _never_names())
     # A name the project's own messages use as an ordinary word ("rose", "young", "new") is left
     # out of the gazetteer: the rules would take that word for a name on too weak a clue.
-    common_words = frozenset(word for word in _lower_case_words(project_messages()) if len(word) > 1)
+    common_words = frozenset(word for word in _lower_case_words(name_free_messages()) if len(word) > 1)
     gazetteer = gazetteer - common_words
     # Words that look like names: the templates' wards, drugs, hospitals and places, and the names
     # of countries, regions and languages. One that is never a name is a look-alike, which the

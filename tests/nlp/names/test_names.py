@@ -95,9 +95,16 @@ def similar_copies(frozen: Sequence[str], training: Sequence[str]) -> Set[str]:
     return copies
 
 
+class Unshown(list):
+    """The frozen sentences, whose repr in a test failure names only how many there are."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} frozen sentences, not shown>"
+
+
 @pytest.fixture(scope="module")
 def frozen() -> List[LabelledSentence]:
-    return load_set(FROZEN_SET)
+    return Unshown(load_set(FROZEN_SET))
 
 
 def test_the_sets_are_large_balanced_and_well_formed(frozen: List[LabelledSentence]) -> None:
