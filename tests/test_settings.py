@@ -36,6 +36,7 @@ def test_a_fresh_clone_gets_safe_defaults():
     assert (settings.rate_limit_per_minute, settings.rate_limit_burst) == (60, 30)
     assert (settings.max_request_bytes, settings.turn_timeout_seconds) == (64 * 1024, 30)
     assert (settings.web_allowed_origins, settings.web_frame_ancestors) == ((), ("'self'",))
+    assert settings.report_suppress_below == 5
 
 
 def test_every_setting_can_be_overridden_from_the_environment(tmp_path):

@@ -60,7 +60,7 @@ def run_report(arguments: argparse.Namespace) -> int:
     require_current_schema()
     with session_scope() as session:
         rows = load_case_rows(session, period)
-    figures = pilot_figures(rows)
+    figures = pilot_figures(rows, settings.report_suppress_below)
     estimate = None
     if not arguments.no_impact_estimate:
         estimate = impact_estimate(

@@ -12,6 +12,9 @@ Definitions (the README gives the same):
 - *diverted, later formal*: of the diverted cases with a follow-up, those reported as having gone
   to a formal process after all: what really happened, beside what was intended.
 Every rate comes with its count and denominator; with nothing to divide by it is None ("-").
+Monthly and per-type counts from 1 up to the suppression threshold (default 5) are suppressed
+(None, shown as "<5"), and so is a month's rate when either of its counts is: small counts can
+point to a person. Zero is shown; headline totals are not suppressed.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ UNDECIDED_DECISIONS = frozenset({"hr_advice", "talk_to_hr", "specialist_check"})
 # Interim measures that often go alongside an investigation: never counted as diversion.
 INTERIM_DECISIONS = frozenset({"change_of_duties"})
 HELPFULNESS_SCALE = (1, 2, 3, 4, 5)
+# Monthly and per-type counts below this are not shown (PAUSE_REPORT_SUPPRESS_BELOW).
+DEFAULT_SUPPRESS_BELOW = 5
 
 
 def is_escalated(row: CaseRow) -> bool:
@@ -93,10 +98,10 @@ class MonthFigures:
     """One calendar month (UTC) of the pilot."""
 
     month: str
-    cases: int
-    escalated: int
-    decided: int
-    diverted: int
+    cases: Optional[int]
+    escalated: Optional[int]
+    decided: Optional[int]
+    diverted: Optional[int]
     diversion_rate: Optional[float]
 
     def as_dict(self) -> Dict[str, Any]:
@@ -125,15 +130,16 @@ class PilotFigures:
     diversion_rate: Optional[float]
     followed_up: int
     diverted_then_formal: int
-    by_concern_type: Dict[str, int]
-    by_route: Dict[str, int]
-    by_decision: Dict[str, int]
+    by_concern_type: Dict[str, Optional[int]]
+    by_route: Dict[str, Optional[int]]
+    by_decision: Dict[str, Optional[int]]
     by_channel: Dict[str, int]
-    follow_up_outcomes: Dict[str, int]
+    follow_up_outcomes: Dict[str, Optional[int]]
     feedback: FeedbackFigures
     by_month: Tuple[MonthFigures, ...] = field(default=())
     undecided: int = 0
     diverted_followed_up: int = 0
+    suppressed_below: int = 1
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON, headline figures first."""
@@ -158,6 +164,7 @@ class PilotFigures:
             "follow_up_outcomes": dict(self.follow_up_outcomes),
             "feedback": self.feedback.as_dict(),
             "by_month": [month.as_dict() for month in self.by_month],
+            "suppressed_below": self.suppressed_below,
         }
 
 
@@ -214,8 +221,21 @@ def pilot_rows(rows: Iterable[CaseRow]) -> List[CaseRow]:
     return [row for row in rows if not row.demo]
 
 
-def pilot_figures(rows: Sequence[CaseRow]) -> PilotFigures:
-    """Compute every pilot figure from the rows of a period (demo rows are left out here)."""
+def suppressed(count: int, below: int) -> Optional[int]:
+    """The count, or None when it is small enough to point to a person (1 up to ``below`` - 1)."""
+    return None if 0 < count < below else count
+
+
+def _suppressed_counts(counts: Dict[str, int], below: int) -> Dict[str, Optional[int]]:
+    return {key: suppressed(count, below) for key, count in counts.items()}
+
+
+def pilot_figures(rows: Sequence[CaseRow], suppress_below: int = DEFAULT_SUPPRESS_BELOW) -> PilotFigures:
+    """Compute every pilot figure from the rows of a period (demo rows are left out here).
+
+    Monthly and per-type counts below ``suppress_below`` are None (1 turns suppression off).
+    """
+    below = max(1, suppress_below)
     counted = pilot_rows(rows)
     diverted = [row for row in counted if is_diverted(row)]
     decided = [row for row in counted if counts_towards_diversion_rate(row)]
@@ -232,19 +252,23 @@ def pilot_figures(rows: Sequence[CaseRow]) -> PilotFigures:
         diverted_then_formal=sum(
             1 for row in diverted if FORMAL_FOLLOW_UPS.intersection(row.follow_ups)
         ),
-        by_concern_type=_tally(row.concern_type for row in counted),
-        by_route=_tally(row.route for row in counted),
-        by_decision=_tally(row.decision for row in counted if row.decision is not None),
+        by_concern_type=_suppressed_counts(_tally(row.concern_type for row in counted), below),
+        by_route=_suppressed_counts(_tally(row.route for row in counted), below),
+        by_decision=_suppressed_counts(
+            _tally(row.decision for row in counted if row.decision is not None), below
+        ),
         by_channel=_tally(row.channel for row in counted),
-        follow_up_outcomes=_tally(
-            row.latest_follow_up for row in counted if row.latest_follow_up is not None
+        follow_up_outcomes=_suppressed_counts(
+            _tally(row.latest_follow_up for row in counted if row.latest_follow_up is not None),
+            below,
         ),
         feedback=feedback_figures(counted),
-        by_month=monthly_figures(counted),
+        by_month=monthly_figures(counted, below),
         undecided=sum(
             1 for row in counted if row.decision in UNDECIDED_DECISIONS and not is_escalated(row)
         ),
         diverted_followed_up=sum(1 for row in diverted if row.follow_ups),
+        suppressed_below=below,
     )
 
 
@@ -266,8 +290,11 @@ def feedback_figures(rows: Sequence[CaseRow]) -> FeedbackFigures:
     )
 
 
-def monthly_figures(rows: Sequence[CaseRow]) -> Tuple[MonthFigures, ...]:
-    """One entry per calendar month from the first case to the last, empty months included."""
+def monthly_figures(rows: Sequence[CaseRow], suppress_below: int = 1) -> Tuple[MonthFigures, ...]:
+    """One entry per calendar month from the first case to the last, empty months included.
+
+    Counts below ``suppress_below`` are None, and so is the rate when either of its counts is.
+    """
     if not rows:
         return ()
     by_month: Dict[str, List[CaseRow]] = {}
@@ -279,14 +306,19 @@ def monthly_figures(rows: Sequence[CaseRow]) -> Tuple[MonthFigures, ...]:
         month_rows = by_month.get(month, [])
         diverted = sum(1 for row in month_rows if is_diverted(row))
         decided = sum(1 for row in month_rows if counts_towards_diversion_rate(row))
+        shown_decided = suppressed(decided, suppress_below)
+        shown_diverted = suppressed(diverted, suppress_below)
+        hidden = shown_decided is None or shown_diverted is None
         figures.append(
             MonthFigures(
                 month=month,
-                cases=len(month_rows),
-                escalated=sum(1 for row in month_rows if is_escalated(row)),
-                decided=decided,
-                diverted=diverted,
-                diversion_rate=rate(diverted, decided),
+                cases=suppressed(len(month_rows), suppress_below),
+                escalated=suppressed(
+                    sum(1 for row in month_rows if is_escalated(row)), suppress_below
+                ),
+                decided=shown_decided,
+                diverted=shown_diverted,
+                diversion_rate=None if hidden else rate(diverted, decided),
             )
         )
     return tuple(figures)

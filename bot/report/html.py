@@ -46,7 +46,7 @@ def render_html(
         column_chart(
             "cases-over-time",
             "Concerns reflected on, per month",
-            [(month.month, month.cases) for month in figures.by_month],
+            [(month.month, month.cases) for month in figures.by_month if month.cases is not None],
         ),
         line_chart(
             "diversion-rate-trend",
@@ -54,8 +54,11 @@ def render_html(
             [
                 (month.month, month.diversion_rate if month.decided else None)
                 for month in figures.by_month
+                if month.cases is not None
             ],
         ),
+        f"<p>Counts from 1 to {figures.suppressed_below - 1} in a month or a type are not shown, "
+        "so that no one can be recognised from them.</p>" if figures.suppressed_below > 1 else "",
         "<h2>What the concerns were and where they went</h2>",
         bar_chart("routes", "Recommended routes", _labelled(figures.by_route)),
         bar_chart("concern-types", "Concern types", _labelled(figures.by_concern_type)),
@@ -135,5 +138,6 @@ def _estimate(estimate: ImpactEstimate) -> str:
     )
 
 
-def _labelled(counts: Dict[str, int]) -> List[Tuple[str, float]]:
-    return [(label(code), count) for code, count in counts.items()]
+def _labelled(counts: Dict[str, Optional[int]]) -> List[Tuple[str, float]]:
+    """Labelled counts for a chart; suppressed (small) counts are left out, as the page says."""
+    return [(label(code), count) for code, count in counts.items() if count is not None]

@@ -53,10 +53,16 @@ def render_table(
             ("Demo cases left out", str(figures.demo_excluded)),
         ],
     )
-    lines += _section("By concern type", _labelled(figures.by_concern_type))
-    lines += _section("By recommended route", _labelled(figures.by_route))
-    lines += _section("By decision", _labelled(figures.by_decision))
-    lines += _section("Latest follow-up", _labelled(figures.follow_up_outcomes))
+    lines += _section("By concern type", _labelled(figures.by_concern_type, figures.suppressed_below))
+    lines += _section("By recommended route", _labelled(figures.by_route, figures.suppressed_below))
+    lines += _section("By decision", _labelled(figures.by_decision, figures.suppressed_below))
+    lines += _section("Latest follow-up", _labelled(figures.follow_up_outcomes, figures.suppressed_below))
+    if figures.suppressed_below > 1:
+        lines += [
+            f"Counts from 1 to {figures.suppressed_below - 1} by type or month are shown as "
+            f"<{figures.suppressed_below}, so that no one can be recognised from them.",
+            "",
+        ]
     feedback = figures.feedback
     lines += _section(
         "Feedback",
@@ -88,8 +94,9 @@ def _share(value: Optional[float], part: int, whole: int) -> str:
     return "-" if value is None else f"{value:.0%} ({part} of {whole})"
 
 
-def _labelled(counts: Dict[str, int]) -> List[Tuple[str, str]]:
-    return [(label(code), str(count)) for code, count in counts.items()]
+def _labelled(counts: Dict[str, Optional[int]], below: int = 1) -> List[Tuple[str, str]]:
+    """Labelled counts; a suppressed (small) count reads "<5"."""
+    return [(label(code), f"<{below}" if count is None else str(count)) for code, count in counts.items()]
 
 
 def _section(title: str, items: List[Tuple[str, str]]) -> List[str]:

@@ -178,6 +178,7 @@ EXPECTED_ALL = {
             "diversion_rate": 0.5,
         },
     ],
+    "suppressed_below": 1,
 }
 
 # 1 February to 5 March, both days included: D, E and F, plus demo cases I and J left out.

@@ -17,11 +17,11 @@ from tests.report.pilot_cases import (
 
 
 def figures_for(period: ReportPeriod) -> dict:
-    return pilot_figures([row for row in case_rows() if period.includes(row)]).as_dict()
+    return pilot_figures([row for row in case_rows() if period.includes(row)], suppress_below=1).as_dict()
 
 
 def test_every_figure_matches_the_hand_count():
-    assert pilot_figures(case_rows()).as_dict() == EXPECTED_ALL
+    assert pilot_figures(case_rows(), suppress_below=1).as_dict() == EXPECTED_ALL
 
 
 def test_a_period_includes_both_of_its_days():
@@ -146,3 +146,39 @@ def test_only_undecided_cases_give_no_rate_and_the_table_shows_a_dash():
 
 def test_without_the_organisations_own_cost_there_is_no_estimate():
     assert impact_estimate(pilot_figures(case_rows()), None, 156) is None
+
+
+def test_small_monthly_and_per_type_counts_are_suppressed_by_default():
+    rows = [row(f"C{n}", "coaching", concern_type="clinical_practice") for n in range(5)]
+    rows += [row("A", "formal", route="formal_last_resort", concern_type="attendance")]
+    rows += [row("M", "training", concern_type="clinical_practice", month=2)]
+    figures = pilot_figures(rows).as_dict()
+    assert figures["suppressed_below"] == 5
+    # Headline totals stay whole; types and months of 1 to 4 are not shown.
+    assert (figures["cases"], figures["decided"], figures["diverted"]) == (7, 7, 6)
+    assert figures["by_concern_type"] == {"clinical_practice": 6, "attendance": None}
+    assert figures["by_decision"] == {"coaching": 5, "formal": None, "training": None}
+    january, february = figures["by_month"]
+    assert (january["cases"], january["decided"], january["diverted"]) == (6, 6, 5)
+    assert january["escalated"] == 0
+    assert january["diversion_rate"] == 0.8333
+    assert (february["cases"], february["decided"], february["diverted"]) == (None, None, None)
+    assert february["diversion_rate"] is None
+
+
+def test_a_months_rate_is_hidden_when_either_of_its_counts_is():
+    rows = [row(f"F{n}", "formal", route="formal_last_resort") for n in range(6)]
+    rows += [row("D", "coaching")]
+    (january,) = pilot_figures(rows).as_dict()["by_month"]
+    assert (january["decided"], january["diverted"], january["diversion_rate"]) == (7, None, None)
+
+
+def test_the_threshold_is_configurable_and_shown_in_the_table():
+    from bot.report import render_table
+
+    rows = [row(f"C{n}", "coaching") for n in range(3)]
+    assert pilot_figures(rows, suppress_below=3).as_dict()["by_concern_type"] == {"conduct": 3}
+    assert pilot_figures(rows, suppress_below=4).as_dict()["by_concern_type"] == {"conduct": None}
+    table = render_table(pilot_figures(rows, suppress_below=4), ReportPeriod())
+    assert re.search(r"\s<4\n", table)
+    assert "Counts from 1 to 3" in table

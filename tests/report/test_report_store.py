@@ -35,11 +35,16 @@ def pilot_store(tmp_path_factory) -> Iterator[str]:
 def figures_from_store(url: str, period: ReportPeriod) -> dict:
     with session_scope(url) as session:
         rows = load_case_rows(session, period)
-    return pilot_figures(rows).as_dict()
+    return pilot_figures(rows, suppress_below=1).as_dict()
 
 
-def report_json(url: str, *options: str, cost: str = "") -> dict:
-    environment = dict(os.environ, PAUSE_DATABASE_URL=url, RASA_TELEMETRY_ENABLED="false")
+def report_json(url: str, *options: str, cost: str = "", suppress_below: str = "1") -> dict:
+    environment = dict(
+        os.environ,
+        PAUSE_DATABASE_URL=url,
+        RASA_TELEMETRY_ENABLED="false",
+        PAUSE_REPORT_SUPPRESS_BELOW=suppress_below,
+    )
     environment.pop("PAUSE_INVESTIGATION_COST_GBP", None)
     if cost:
         environment["PAUSE_INVESTIGATION_COST_GBP"] = cost
@@ -111,3 +116,10 @@ def test_report_json_options_select_the_period_and_organisation(pilot_store):
     )
     assert_figures(organisation_report, EXPECTED_OTHER_TRUST)
     assert organisation_report["impact_estimate"] is None
+
+
+def test_report_json_on_the_command_line_suppresses_small_counts_by_default(pilot_store):
+    environment_default = report_json(pilot_store, suppress_below="5")
+    assert environment_default["suppressed_below"] == 5
+    assert set(environment_default["by_concern_type"].values()) == {None}
+    assert environment_default["cases"] == EXPECTED_ALL["cases"]
