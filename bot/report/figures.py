@@ -361,3 +361,39 @@ def _months_between(first: str, last: str) -> List[str]:
         month += 1
         if month > 12:
             year, month = year + 1, 1
+
+
+BASELINE_NOTE = (
+    "This is the organisation's own count of formal disciplinary investigations in a year before "
+    "the pilot, per 1,000 staff. Compare it with the same count from the same system for a year of "
+    "the pilot. It is not the Aneurin Bevan 71% measure: that was the fall in investigations a year "
+    "across a whole health board after it reworked its initial investigation assessment and trained "
+    "its managers and investigators. Pause's own figures count only the concerns managers chose to "
+    "reflect on, and what they intended at the end of the chat, so they cannot show such a fall alone."
+)
+
+
+@dataclass(frozen=True)
+class BaselineFigures:
+    """The organisation's pre-pilot baseline as entered in its content file."""
+
+    year: str
+    formal_investigations: int
+    headcount: int
+    source: str
+
+    @property
+    def per_thousand_staff(self) -> float:
+        """Formal investigations a year per 1,000 staff, to one decimal place."""
+        return round(self.formal_investigations * 1000 / self.headcount, 1)
+
+    def as_dict(self) -> Dict[str, Any]:
+        """Plain data for JSON, with the note on what it can and cannot be compared with."""
+        return {
+            "year": self.year,
+            "formal_investigations": self.formal_investigations,
+            "headcount": self.headcount,
+            "per_1000_staff": self.per_thousand_staff,
+            "source": self.source,
+            "note": BASELINE_NOTE,
+        }

@@ -7,7 +7,7 @@ from html import escape
 from typing import Dict, List, Optional, Tuple
 
 from bot.report.charts import bar_chart, column_chart, line_chart, percent
-from bot.report.figures import ImpactEstimate, PilotFigures
+from bot.report.figures import BASELINE_NOTE, BaselineFigures, ImpactEstimate, PilotFigures
 from bot.report.labels import label
 from bot.report.rows import ReportPeriod
 from bot.report.text import describe_period
@@ -38,6 +38,7 @@ def render_html(
     period: ReportPeriod,
     generated_at: datetime,
     estimate: Optional[ImpactEstimate] = None,
+    baseline: Optional[BaselineFigures] = None,
 ) -> str:
     """The whole report page as a string."""
     sections = [
@@ -84,6 +85,14 @@ def render_html(
             ],
         ),
     ]
+    if baseline is not None:
+        sections.append(
+            "<h2>Before the pilot</h2>"
+            f"<p>{escape(baseline.year)}: {baseline.formal_investigations:,} formal investigations, "
+            f"headcount {baseline.headcount:,}: {baseline.per_thousand_staff} per 1,000 staff a year "
+            f"(source: {escape(baseline.source)}).</p>"
+            f"<p>{escape(BASELINE_NOTE)}</p>"
+        )
     if estimate is not None:
         sections.append(_estimate(estimate))
     body = "\n".join(sections)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from bot.report.figures import ImpactEstimate, PilotFigures, rate
+from bot.report.figures import BASELINE_NOTE, BaselineFigures, ImpactEstimate, PilotFigures, rate
 from bot.report.labels import label
 from bot.report.rows import ReportPeriod
 
@@ -26,7 +26,10 @@ def describe_period(period: ReportPeriod) -> str:
 
 
 def render_table(
-    figures: PilotFigures, period: ReportPeriod, estimate: Optional[ImpactEstimate] = None
+    figures: PilotFigures,
+    period: ReportPeriod,
+    estimate: Optional[ImpactEstimate] = None,
+    baseline: Optional[BaselineFigures] = None,
 ) -> str:
     """The report as aligned plain text."""
     lines: List[str] = ["Pause pilot report", f"Covers: {describe_period(period)}", ""]
@@ -76,6 +79,16 @@ def render_table(
             ("Would not recommend", f"{feedback.would_recommend_no}"),
         ],
     )
+    if baseline is not None:
+        lines += _section(
+            f"Before the pilot ({baseline.year}, the organisation's own figures)",
+            [
+                ("Formal investigations in the year", f"{baseline.formal_investigations:,}"),
+                ("Headcount", f"{baseline.headcount:,}"),
+                ("Per 1,000 staff a year", f"{baseline.per_thousand_staff}"),
+            ],
+        )
+        lines += [f"Source: {baseline.source}", BASELINE_NOTE, ""]
     if estimate is not None:
         lines += _section(
             "Impact estimate (an estimate, not a measurement)",

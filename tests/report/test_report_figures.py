@@ -182,3 +182,17 @@ def test_the_threshold_is_configurable_and_shown_in_the_table():
     table = render_table(pilot_figures(rows, suppress_below=4), ReportPeriod())
     assert re.search(r"\s<4\n", table)
     assert "Counts from 1 to 3" in table
+
+
+def test_the_pre_pilot_baseline_is_per_thousand_staff_and_says_it_is_not_the_71_percent():
+    from bot.report import render_table
+    from bot.report.figures import BaselineFigures
+
+    baseline = BaselineFigures("2024-25", 3, 400, "HR case system")
+    assert baseline.per_thousand_staff == 7.5
+    document = baseline.as_dict()
+    assert (document["formal_investigations"], document["headcount"], document["per_1000_staff"]) == (3, 400, 7.5)
+    assert "not the Aneurin Bevan 71% measure" in document["note"]
+    table = render_table(pilot_figures([row("A", "coaching")]), ReportPeriod(), baseline=baseline)
+    assert re.search(r"Per 1,000 staff a year\s+7.5\n", table)
+    assert "not the Aneurin Bevan 71% measure" in table

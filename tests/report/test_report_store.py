@@ -123,3 +123,6 @@ def test_report_json_on_the_command_line_suppresses_small_counts_by_default(pilo
     assert environment_default["suppressed_below"] == 5
     assert set(environment_default["by_concern_type"].values()) == {None}
     assert environment_default["cases"] == EXPECTED_ALL["cases"]
+    # The configured organisation's own pre-pilot baseline comes with the figures.
+    assert environment_default["baseline"]["per_1000_staff"] == 7.5
+    assert "71%" in environment_default["baseline"]["note"]
