@@ -11,6 +11,8 @@ Definitions (the README gives the same):
   decision that is not formal, undecided or interim).
 - *diverted, later formal*: of the diverted cases with a follow-up, those reported as having gone
   to a formal process after all: what really happened, beside what was intended.
+- *suspension considered / used*: of the cases whose manager answered the question in a follow-up,
+  those where suspension (or exclusion) was considered, and those where it was used.
 Every rate comes with its count and denominator; with nothing to divide by it is None ("-").
 Monthly and per-type counts from 1 up to the suppression threshold (default 5) are suppressed
 (None, shown as "<5"), and so is a month's rate when either of its counts is: small counts can
@@ -140,6 +142,9 @@ class PilotFigures:
     undecided: int = 0
     diverted_followed_up: int = 0
     suppressed_below: int = 1
+    suspension_answered: int = 0
+    suspension_considered: int = 0
+    suspension_used: int = 0
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON, headline figures first."""
@@ -156,6 +161,9 @@ class PilotFigures:
             "undecided": self.undecided,
             "diverted_followed_up": self.diverted_followed_up,
             "diverted_then_formal_rate": rate(self.diverted_then_formal, self.diverted_followed_up),
+            "suspension_answered": self.suspension_answered,
+            "suspension_considered": self.suspension_considered,
+            "suspension_used": self.suspension_used,
             "demo_excluded": self.demo_excluded,
             "by_concern_type": dict(self.by_concern_type),
             "by_route": dict(self.by_route),
@@ -269,6 +277,9 @@ def pilot_figures(rows: Sequence[CaseRow], suppress_below: int = DEFAULT_SUPPRES
         ),
         diverted_followed_up=sum(1 for row in diverted if row.follow_ups),
         suppressed_below=below,
+        suspension_answered=sum(1 for row in counted if row.suspension_considered is not None),
+        suspension_considered=sum(1 for row in counted if row.suspension_considered),
+        suspension_used=sum(1 for row in counted if row.suspension_used),
     )
 
 

@@ -53,6 +53,22 @@ def render_table(
                     figures.diverted_followed_up,
                 ),
             ),
+            (
+                "Suspension or exclusion considered",
+                _share(
+                    rate(figures.suspension_considered, figures.suspension_answered),
+                    figures.suspension_considered,
+                    figures.suspension_answered,
+                ),
+            ),
+            (
+                "Suspension or exclusion used",
+                _share(
+                    rate(figures.suspension_used, figures.suspension_answered),
+                    figures.suspension_used,
+                    figures.suspension_answered,
+                ),
+            ),
             ("Demo cases left out", str(figures.demo_excluded)),
         ],
     )

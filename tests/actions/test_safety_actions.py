@@ -33,6 +33,7 @@ def action(name):
 
 
 NOTHING_IN_PROGRESS = [SlotSet("follow_up_reference", None), SlotSet("follow_up_status", None),
+                       SlotSet("follow_up_suspension", None),
                        SlotSet("erase_reference", None), SlotSet("erase_confirmed", None)]
 
 

@@ -179,6 +179,9 @@ EXPECTED_ALL = {
         },
     ],
     "suppressed_below": 1,
+    "suspension_answered": 0,
+    "suspension_considered": 0,
+    "suspension_used": 0,
 }
 
 # 1 February to 5 March, both days included: D, E and F, plus demo cases I and J left out.

@@ -196,3 +196,23 @@ def test_the_pre_pilot_baseline_is_per_thousand_staff_and_says_it_is_not_the_71_
     table = render_table(pilot_figures([row("A", "coaching")]), ReportPeriod(), baseline=baseline)
     assert re.search(r"Per 1,000 staff a year\s+7.5\n", table)
     assert "not the Aneurin Bevan 71% measure" in table
+
+
+def test_suspension_considered_and_used_are_counted_of_those_who_answered():
+    from dataclasses import replace
+
+    from bot.report import render_table
+
+    rows = [
+        replace(row("A", "formal", route="formal_last_resort"), suspension_considered=True, suspension_used=True),
+        replace(row("B", "coaching"), suspension_considered=True, suspension_used=False),
+        replace(row("C", "training"), suspension_considered=False, suspension_used=False),
+        row("D", "mediation"),  # never answered
+    ]
+    figures = pilot_figures(rows)
+    document = figures.as_dict()
+    assert (document["suspension_answered"], document["suspension_considered"], document["suspension_used"]) == (3, 2, 1)
+    table = render_table(figures, ReportPeriod())
+    assert re.search(r"Suspension or exclusion considered\s+67% \(2 of 3\)\n", table)
+    assert re.search(r"Suspension or exclusion used\s+33% \(1 of 3\)\n", table)
+    assert re.search(r"Suspension or exclusion used\s+-\n", render_table(pilot_figures([row("E", "coaching")]), ReportPeriod()))
