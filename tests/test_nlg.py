@@ -75,3 +75,9 @@ async def test_the_configured_example_organisations_are_read_for_their_nation(mo
         get_settings.cache_clear()
         assert PauseNaturalLanguageGenerator(domain=DOMAIN).nation == nation
     get_settings.cache_clear()
+
+
+async def test_speaking_up_is_named_as_each_nation_names_it():
+    assert "Freedom to Speak Up Guardian" in await nation_text("utter_request_human", "england")
+    wales = await nation_text("utter_request_human", "wales")
+    assert "Speaking Up Safely" in wales and "Freedom to Speak Up" not in wales
