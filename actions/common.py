@@ -11,7 +11,7 @@ from bot.reflection.questions import QUESTIONS
 
 FORM = "reflection_form"
 # Slots the reflection fills beyond the Guide's questions.
-AFTER_QUESTIONS = ("decision", "feedback_helpful", "feedback_recommend")
+AFTER_QUESTIONS = ("decision", "decision_pending", "feedback_helpful", "feedback_recommend")
 REFLECTION_SLOTS = QUESTIONS + AFTER_QUESTIONS + ("route", "case_reference")
 
 
@@ -58,6 +58,20 @@ def response_text(domain: Dict[str, Any], name: str) -> str:
     """The text of a domain response, for button titles and summaries built from domain words."""
     variants = domain.get("responses", {}).get(name) or [{}]
     return variants[0].get("text", "")
+
+
+def send_check_contacts(dispatcher: CollectingDispatcher, doubt: str) -> None:
+    """The people to check with today when an urgent matter is in doubt: only those who handle it
+    (safeguarding lead, counter fraud, HR), never the emergency lines that are for certainty."""
+    directory = SignpostDirectory.load()
+    entries = directory.for_topic("check_first")
+    if doubt != "several":
+        entries = [entry for entry in entries if f"urgent_{doubt}" in entry.topics]
+    if not entries:
+        return
+    dispatcher.utter_message(response="utter_check_with_intro")
+    for entry in entries:
+        dispatcher.utter_message(response="utter_contact", line=contact_line(entry))
 
 
 def send_contacts(

@@ -10,17 +10,19 @@ from rasa_sdk.types import DomainDict
 
 from bot.store import (
     FOLLOW_UP_STATUSES,
+    SUSPENSION_ANSWERS,
     StoreError,
     UnknownCase,
     add_follow_up,
     find_reference,
     get_case,
+    record_suspension,
     session_scope,
 )
 
 logger = logging.getLogger(__name__)
 
-FOLLOW_UP_SLOTS = ("follow_up_reference", "follow_up_status")
+FOLLOW_UP_SLOTS = ("follow_up_reference", "follow_up_status", "follow_up_suspension")
 
 
 def clear_follow_up() -> List[EventType]:
@@ -95,9 +97,18 @@ class ValidateFollowUpForm(FormValidationAction):
         # A status caught from the first message is not worth a complaint: it is simply asked for.
         return {"follow_up_status": None}
 
+    def validate_follow_up_suspension(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if value in SUSPENSION_ANSWERS:
+            return {"follow_up_suspension": value}
+        dispatcher.utter_message(response="utter_invalid_follow_up_suspension")
+        return {"follow_up_suspension": None}
+
 
 class ActionRecordFollowUp(Action):
-    """Stores the update once: the same status reported twice for a case is kept once."""
+    """Stores the update once (the same status reported twice for a case is kept once), with
+    whether suspension or exclusion was considered and used."""
 
     def name(self) -> Text:
         return "action_record_follow_up"
@@ -107,12 +118,15 @@ class ActionRecordFollowUp(Action):
     ) -> List[EventType]:
         reference = tracker.get_slot("follow_up_reference")
         status = tracker.get_slot("follow_up_status")
+        suspension = tracker.get_slot("follow_up_suspension")
         if not reference or status not in FOLLOW_UP_STATUSES:
             return clear_follow_up()
         title = status_title(status, domain)
         try:
             with session_scope() as session:
                 _, is_new = add_follow_up(session, reference, status)
+                if suspension in SUSPENSION_ANSWERS:
+                    record_suspension(session, reference, suspension)
         except UnknownCase:
             dispatcher.utter_message(response="utter_unknown_case_reference", reference=reference)
             return clear_follow_up()

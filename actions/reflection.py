@@ -16,15 +16,19 @@ from actions.common import (
     reflection_key,
     reset_reflection,
     response_text,
+    send_check_contacts,
     send_contacts,
 )
-from bot.content.alternatives import alternatives_for, get_alternative, match_alternative
+from bot.content.alternatives import alternatives_for, get_alternative
 from bot.outcomes import ESCALATED, FORMAL, HR_ADVICE, is_override, record_reflection, save_feedback
 from bot.reflection import Assessment, Route, next_questions, route_for
+from bot.reflection.decisions import typed_decision
+from bot.reflection.engine import urgent_doubt_of
 from bot.reflection.questions import (
     CONCERN_TYPES,
     GOOD_OUTCOMES,
     URGENT_CONCERN_TYPES,
+    URGENT_DOUBT_VALUES,
     URGENT_SCREEN_VALUES,
 )
 from bot.store import StoreError
@@ -32,10 +36,30 @@ from bot.store import StoreError
 logger = logging.getLogger(__name__)
 
 DECISION_CHOICES = {HR_ADVICE: "utter_decision_option_hr", FORMAL: "utter_decision_option_formal"}
-_FORMAL_WORDS = re.compile(r"\b(formal|investigat\w*|disciplinary|hearing|proceed)\b", re.I)
-_HR_WORDS = re.compile(r"\b(hr|human resources|people team|er advice)\b", re.I)
 _RATING_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _SKIP_WORDS = re.compile(r"\b(skip|no thanks|rather not|pass)\b", re.I)
+# Words that name the urgent kind a typed doubt is about, in the urgent screen's order.
+_DOUBT_WORDS = (
+    ("danger", re.compile(r"\bdanger", re.I)),
+    ("safeguarding", re.compile(r"\bsafeguard|\babuse|\bneglect", re.I)),
+    ("fraud", re.compile(r"\bfraud|\btimesheet|\bfiddl|\bbrib", re.I)),
+    ("crime", re.compile(r"\bcrim|\bpolice|\btheft|\bstole|\billegal", re.I)),
+    ("deliberate_harm", re.compile(r"\bdeliberate|\bintent|\bon purpose|\bmeant to|\bharm", re.I)),
+)
+_SEVERAL_WORDS = re.compile(r"\b(several|more than one|both|all|can'?t say|don'?t know|not sure|unsure)\b", re.I)
+
+
+def urgent_doubt_from(value: Any) -> Optional[str]:
+    """The urgent kind a doubt is about, from a button, an entity or typed words; None if unclear."""
+    text = str(value or "").strip()
+    if text in URGENT_DOUBT_VALUES:
+        return text
+    named = [kind for kind, words in _DOUBT_WORDS if words.search(text)]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1 or _SEVERAL_WORDS.search(text):
+        return "several"
+    return None
 
 
 def decision_options(assessment: Assessment, concern_type: Optional[str]) -> List[str]:
@@ -70,14 +94,12 @@ def decision_from(value: Any, answers: Dict[str, Optional[str]]) -> Optional[str
     text = str(value or "")
     if text in options:
         return text
-    alternative = match_alternative(text)
-    if alternative and alternative.id in options:
-        return alternative.id
-    if _FORMAL_WORDS.search(text):
-        return FORMAL
-    if _HR_WORDS.search(text):
-        return HR_ADVICE
-    return None
+    return typed_decision(text, options)
+
+
+def is_button_decision(value: Any, answers: Dict[str, Optional[str]]) -> bool:
+    """True when the value is an offered decision's own id, as a button sends it."""
+    return value in decision_options(route_for(answers), answers.get("concern_type"))
 
 
 class ValidateReflectionForm(FormValidationAction):
@@ -119,6 +141,14 @@ class ValidateReflectionForm(FormValidationAction):
         dispatcher.utter_message(response="utter_invalid_urgent_screen")
         return {"urgent_screen": None}
 
+    def validate_urgent_doubt(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        doubt = urgent_doubt_from(value)
+        if doubt is None:
+            dispatcher.utter_message(response="utter_invalid_urgent_doubt")
+        return {"urgent_doubt": doubt}
+
     def validate_good_outcome(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
@@ -130,12 +160,38 @@ class ValidateReflectionForm(FormValidationAction):
     async def validate_decision(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        decision = decision_from(value, reflection_answers(tracker))
+        answers = reflection_answers(tracker)
+        pending = tracker.get_slot("decision_pending")
+        if pending and not is_button_decision(value, answers):
+            intent = (tracker.latest_message.get("intent") or {}).get("name")
+            if intent == "affirm":
+                return self._decided(dispatcher, tracker, pending, domain)
+            if intent in ("deny", "unsure"):
+                dispatcher.utter_message(response="utter_decision_not_confirmed")
+                return {"decision": None, "decision_pending": None}
+        decision = decision_from(value, answers)
         if decision is None:
             dispatcher.utter_message(response="utter_invalid_decision")
-            return {"decision": None}
+            return {"decision": None, "decision_pending": None}
+        if is_button_decision(value, answers):
+            return self._decided(dispatcher, tracker, decision, domain)
+        # Typed words are read back before anything is stored: "So you'll ... - is that right?"
+        dispatcher.utter_message(
+            response="utter_confirm_decision",
+            choice=decision_title(decision, domain),
+            buttons=[
+                {"title": response_text(domain, "utter_confirm_decision_yes"), "payload": "/affirm"},
+                {"title": response_text(domain, "utter_confirm_decision_no"), "payload": "/deny"},
+            ],
+        )
+        return {"decision": None, "decision_pending": decision}
+
+    @staticmethod
+    def _decided(
+        dispatcher: CollectingDispatcher, tracker: Tracker, decision: str, domain: DomainDict
+    ) -> Dict[Text, Any]:
         # The decision completes the reflection: it is stored now, before feedback is asked for.
-        return {"decision": decision, **record_decision(dispatcher, tracker, decision, domain)}
+        return {"decision": decision, "decision_pending": None, **record_decision(dispatcher, tracker, decision, domain)}
 
     def validate_feedback_helpful(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -157,6 +213,17 @@ class ActionAskDecision(Action):
     ) -> List[EventType]:
         answers = reflection_answers(tracker)
         assessment = route_for(answers)
+        if tracker.get_slot("decision_pending"):
+            # The typed decision is being confirmed: that question is the one asked.
+            return []
+        buttons = [
+            {"title": decision_title(option, domain), "payload": f'/inform{{"decision": "{option}"}}'}
+            for option in decision_options(assessment, answers.get("concern_type"))
+        ]
+        if tracker.get_slot("route") == assessment.route.value:
+            # The assessment was given already (a decision not matched or not confirmed): ask again.
+            dispatcher.utter_message(response="utter_ask_decision", buttons=buttons)
+            return []
         dispatcher.utter_message(response="utter_assessment_intro")
         dispatcher.utter_message(response=f"utter_route_{assessment.route.value}")
         for reason in assessment.reasons:
@@ -165,6 +232,8 @@ class ActionAskDecision(Action):
             dispatcher.utter_message(response="utter_unknowns_intro")
             for question in assessment.unknowns:
                 dispatcher.utter_message(response=f"utter_unknown_{question}")
+        if assessment.route == Route.CHECK_FIRST:
+            send_check_contacts(dispatcher, urgent_doubt_of(answers) or "several")
         if assessment.route == Route.FORMAL_LAST_RESORT:
             dispatcher.utter_message(response="utter_formal_safeguards")
         alternatives = alternatives_for(assessment.route.value, answers.get("concern_type"))
@@ -174,10 +243,6 @@ class ActionAskDecision(Action):
                 dispatcher.utter_message(
                     response="utter_alternative", title=alternative.title, when=alternative.when
                 )
-        buttons = [
-            {"title": decision_title(option, domain), "payload": f'/inform{{"decision": "{option}"}}'}
-            for option in decision_options(assessment, answers.get("concern_type"))
-        ]
         dispatcher.utter_message(response="utter_ask_decision", buttons=buttons)
         return [SlotSet("route", assessment.route.value)]
 

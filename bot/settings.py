@@ -28,8 +28,9 @@ DEFAULT_ORGANISATION = "example-trust"
 DEFAULT_CONTENT_DIR = REPO_ROOT / "content"
 DEFAULT_RETENTION_DAYS = 365
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
-DEFAULT_INVESTIGATION_COST_GBP = 12000
 DEFAULT_INVESTIGATION_DAYS = 156
+# Monthly and per-type counts of the pilot report below this are suppressed.
+DEFAULT_REPORT_SUPPRESS_BELOW = 5
 DEFAULT_RABBITMQ_QUEUE = "pause_events"
 # Microsoft's Bot Framework endpoints; settings so that tests and sovereign clouds can point elsewhere.
 DEFAULT_TEAMS_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
@@ -82,8 +83,12 @@ class Settings(BaseModel):
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, alias="PAUSE_CONTENT_DIR")
     retention_days: int = Field(DEFAULT_RETENTION_DAYS, alias="PAUSE_RETENTION_DAYS", gt=0)
     rasa_url: str = Field(DEFAULT_RASA_URL, alias="PAUSE_RASA_URL")
-    investigation_cost_gbp: int = Field(DEFAULT_INVESTIGATION_COST_GBP, alias="PAUSE_INVESTIGATION_COST_GBP", ge=0)
+    # No default cost: the impact estimate is off until the organisation sets its own figure.
+    investigation_cost_gbp: Optional[int] = Field(None, alias="PAUSE_INVESTIGATION_COST_GBP", ge=0)
     investigation_days: int = Field(DEFAULT_INVESTIGATION_DAYS, alias="PAUSE_INVESTIGATION_DAYS", ge=0)
+    report_suppress_below: int = Field(
+        DEFAULT_REPORT_SUPPRESS_BELOW, alias="PAUSE_REPORT_SUPPRESS_BELOW", ge=1
+    )
     # Production services, each off (SQLite-friendly defaults) unless its variable is set.
     redis_url: Optional[str] = Field(None, alias="PAUSE_REDIS_URL", repr=False, **_SECRET)
     rabbitmq_url: Optional[str] = Field(None, alias="PAUSE_RABBITMQ_URL", repr=False, **_SECRET)

@@ -88,10 +88,10 @@ def test_db_upgrade_sets_up_a_fresh_store_and_status_reports_it(store_url, capsy
     assert exit_code == 1
     exit_code, out, _ = run(capsys, "db", "upgrade")
     assert exit_code == 0
-    assert "0001_cases_and_follow_ups" in out
+    assert "0002_suspension_considered_used" in out
     exit_code, out, _ = run(capsys, "db", "status")
     assert exit_code == 0
-    assert "Current revision: 0001_cases_and_follow_ups" in out
+    assert "Current revision: 0002_suspension_considered_used" in out
     assert run(capsys, "db", "upgrade")[0] == 0
 
 

@@ -26,7 +26,7 @@ def test_a_fresh_clone_gets_safe_defaults():
         content_dir=REPO_ROOT / "content",
         retention_days=365,
         rasa_url="http://127.0.0.1:5005",
-        investigation_cost_gbp=12000,
+        investigation_cost_gbp=None,
         investigation_days=156,
     )
     assert settings.database_url.startswith("sqlite:////")
@@ -36,6 +36,7 @@ def test_a_fresh_clone_gets_safe_defaults():
     assert (settings.rate_limit_per_minute, settings.rate_limit_burst) == (60, 30)
     assert (settings.max_request_bytes, settings.turn_timeout_seconds) == (64 * 1024, 30)
     assert (settings.web_allowed_origins, settings.web_frame_ancestors) == ((), ("'self'",))
+    assert settings.report_suppress_below == 5
 
 
 def test_every_setting_can_be_overridden_from_the_environment(tmp_path):

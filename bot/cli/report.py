@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Optional
 from pathlib import Path
 
 from bot.cli.common import EXIT_OK, EXIT_USAGE, CommandError, iso_date, require_current_schema
@@ -17,6 +18,9 @@ from bot.report import (
     render_html,
     render_table,
 )
+from bot.content.directory import SignpostDirectory
+from bot.content.files import ContentError
+from bot.report.figures import BaselineFigures
 from bot.settings import get_settings
 from bot.store import session_scope
 from bot.store.models import utc_now
@@ -50,6 +54,20 @@ def register(subcommands: "argparse._SubParsersAction[argparse.ArgumentParser]")
     parser.set_defaults(run=run_report)
 
 
+def organisation_baseline(organisation: str) -> Optional[BaselineFigures]:
+    """The organisation's pre-pilot baseline from its content file, when it has one."""
+    try:
+        directory = SignpostDirectory.load(organisation=organisation)
+    except ContentError:
+        return None
+    baseline = directory.baseline
+    if baseline is None:
+        return None
+    return BaselineFigures(
+        baseline.year, baseline.formal_investigations, baseline.headcount, baseline.source
+    )
+
+
 def run_report(arguments: argparse.Namespace) -> int:
     """Compute the figures for the chosen period and print or write them."""
     try:
@@ -60,12 +78,13 @@ def run_report(arguments: argparse.Namespace) -> int:
     require_current_schema()
     with session_scope() as session:
         rows = load_case_rows(session, period)
-    figures = pilot_figures(rows)
+    figures = pilot_figures(rows, settings.report_suppress_below)
     estimate = None
     if not arguments.no_impact_estimate:
         estimate = impact_estimate(
             figures, settings.investigation_cost_gbp, settings.investigation_days
         )
+    baseline = organisation_baseline(period.organisation or settings.organisation)
     generated_at = utc_now()
 
     if arguments.json:
@@ -76,17 +95,18 @@ def run_report(arguments: argparse.Namespace) -> int:
             "organisation": period.organisation,
         }
         document["impact_estimate"] = estimate.as_dict() if estimate else None
+        document["baseline"] = baseline.as_dict() if baseline else None
         document["generated_at"] = generated_at.isoformat(timespec="seconds")
         print(json.dumps(document, indent=2))
     elif arguments.csv:
         sys.stdout.write(render_csv(rows))
     elif arguments.html:
-        page = render_html(figures, period, generated_at, estimate)
+        page = render_html(figures, period, generated_at, estimate, baseline)
         try:
             arguments.html.write_text(page, encoding="utf-8")
         except OSError as error:
             raise CommandError(f"Could not write {arguments.html}: {error.strerror}.") from None
         print(f"Wrote the pilot report to {arguments.html}.")
     else:
-        sys.stdout.write(render_table(figures, period, estimate))
+        sys.stdout.write(render_table(figures, period, estimate, baseline))
     return EXIT_OK

@@ -1,5 +1,8 @@
 """The content check: every content file well formed, and no directory entry past its review date.
 
+Every phone number in the bot's own responses (domain.yml) must be given by an in-date national
+entry that serves the nations the wording is shown in.
+
 Covers the alternatives catalogue, the signposting directory and the trainer demo scenarios.
 
 Run it after editing content and in CI: ``python -m bot content check``. It exits non-zero
@@ -25,8 +28,9 @@ from bot.content.directory import (
     read_directory_file,
 )
 from bot.content.files import ContentError, default_organisation, resolve_content_dir
+from bot.content.responses import read_responses, response_number_problems
 from bot.content.scenarios import SCENARIOS_FOLDER, read_scenarios
-from bot.settings import SettingsError
+from bot.settings import REPO_ROOT, SettingsError
 
 # A review date further ahead than this is almost certainly a typo, or a way round the check.
 LONGEST_REVIEW_INTERVAL = timedelta(days=2 * 366)
@@ -36,14 +40,17 @@ def check_content(
     content_dir: Union[str, Path, None] = None,
     today: Optional[date] = None,
     organisation: Optional[str] = None,
+    domain_file: Optional[Path] = None,
 ) -> List[str]:
     """One plain problem per expired or malformed piece of content; empty when all is well.
 
     Checks the alternatives catalogue, the national directory, every organisation's file and
     the demo scenarios.
-    When ``organisation`` is given, its file must exist too.
+    When ``organisation`` is given, its file must exist too. Every number the bot's responses in
+    ``domain_file`` (the project's domain.yml by default) show must come from an in-date national
+    entry for the nations that wording is shown in.
     """
-    return _run_checks(resolve_content_dir(content_dir), today or date.today(), organisation)[0]
+    return _run_checks(resolve_content_dir(content_dir), today or date.today(), organisation, domain_file)[0]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -75,7 +82,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 0
 
 
-def _run_checks(content_dir: Path, today: date, organisation: Optional[str]) -> Tuple[List[str], str]:
+def _run_checks(
+    content_dir: Path, today: date, organisation: Optional[str], domain_file: Optional[Path] = None
+) -> Tuple[List[str], str]:
     problems: List[str] = []
     alternatives = 0
     try:
@@ -96,6 +105,8 @@ def _run_checks(content_dir: Path, today: date, organisation: Optional[str]) -> 
         )
     if national is not None:
         problems += _dating_problems(national, today)
+        responses = read_responses(domain_file or REPO_ROOT / "domain.yml")
+        problems += response_number_problems(responses, national.entries, today)
     local_counts: Dict[str, int] = {}
     review_dates = [entry.review_by for entry in national.entries] if national is not None else []
     for name, label in organisations.items():

@@ -19,7 +19,7 @@ from pydantic import Field, root_validator, validator
 from pydantic.fields import ModelField
 
 from bot.content.files import ContentError, default_organisation, read_yaml, resolve_content_dir
-from bot.content.schema import ContentModel, identifier, missing, names, one_line, read_blocks
+from bot.content.schema import ContentModel, identifier, missing, names, one_line, read_block, read_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +38,17 @@ SAFETY_TOPICS: Tuple[str, ...] = (
     "urgent_deliberate_harm",
     "colleague_at_risk",
 )
-TOPICS: Tuple[str, ...] = SAFETY_TOPICS + ("staff_support", "wellbeing", "rights", "hr_advice", "speak_up", "health")
+# check_first: who to check with today when an urgent matter is in doubt (safeguarding lead,
+# counter fraud, HR), before any conversation with the person.
+TOPICS: Tuple[str, ...] = SAFETY_TOPICS + (
+    "check_first", "talk_now", "staff_support", "wellbeing", "rights", "hr_advice", "speak_up", "health"
+)
 CONTACT_METHODS: Tuple[str, ...] = ("phone", "text", "email", "web", "in_person")
+# The four UK nations: national services, safeguarding procedures and PSIRF differ between them.
+NATIONS: Tuple[str, ...] = ("england", "wales", "scotland", "northern_ireland")
+NATION_NAMES = {
+    "england": "England", "wales": "Wales", "scotland": "Scotland", "northern_ireland": "Northern Ireland"
+}
 
 NO_CONTACT = "no contact method (phone, text, email, web or in_person)"
 
@@ -107,6 +116,8 @@ class Entry(ContentModel):
     review_by: date
     scope: str
     cost: Optional[str] = None
+    # Where the service is for; every nation when not given.
+    nations: Tuple[str, ...] = NATIONS
 
     @validator("id", "name", "purpose", "hours", "source", "cost", pre=True)
     def _one_line(cls, value: Any, field: ModelField) -> Optional[str]:
@@ -123,6 +134,10 @@ class Entry(ContentModel):
     @validator("topics", pre=True)
     def _topics(cls, value: Any) -> Tuple[str, ...]:
         return names(value, "topics", TOPICS)
+
+    @validator("nations", pre=True)
+    def _nations(cls, value: Any) -> Tuple[str, ...]:
+        return names(value, "nations", NATIONS)
 
     @validator("contact", pre=True)
     def _contact_given(cls, value: Any) -> Any:
@@ -143,29 +158,66 @@ class Entry(ContentModel):
         """True until the end of its review-by date."""
         return self.review_by >= today
 
+    def is_for_nation(self, nation: Optional[str]) -> bool:
+        """True when the service is for people in this nation (every entry when it is unknown)."""
+        return nation is None or nation in self.nations
+
     def serves(self, audience: str) -> bool:
         """True when the entry is for this audience (entries for everyone serve every audience)."""
         return audience in self.audience or "everyone" in self.audience
 
 
+class Baseline(ContentModel):
+    """The organisation's own figures from before the pilot, to compare like with like.
+
+    year: the period counted, such as "2024-25". formal_investigations: formal disciplinary
+    investigations started in that year. headcount: staff in post then.
+    """
+
+    not_a_block: ClassVar[str] = "baseline must be a block with year, formal_investigations, headcount and source"
+
+    year: str
+    formal_investigations: int = Field(..., ge=0)
+    headcount: int = Field(..., gt=0)
+    source: str
+
+    @validator("year", "source", pre=True)
+    def _one_line(cls, value: Any, field: ModelField) -> str:
+        return one_line(value, field.name)
+
+
 @dataclass(frozen=True)
 class DirectoryFile:
-    """What one directory file holds: its well-formed entries and a problem per malformed one."""
+    """What one directory file holds: its well-formed entries and a problem per malformed one.
+
+    An organisation's file also names its nation and may hold its pre-pilot baseline.
+    """
 
     label: str
     scope: str
     organisation_name: Optional[str]
     entries: Tuple[Entry, ...]
     problems: Tuple[str, ...]
+    nation: Optional[str] = None
+    baseline: Optional[Baseline] = None
 
 
 class SignpostDirectory:
     """The national entries plus one organisation's, showing only entries still in date."""
 
-    def __init__(self, entries: Iterable[Entry], organisation: str, organisation_name: str) -> None:
-        self._entries: Tuple[Entry, ...] = tuple(entries)
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        organisation: str,
+        organisation_name: str,
+        nation: Optional[str] = None,
+        baseline: Optional[Baseline] = None,
+    ) -> None:
+        self.nation = nation
+        self._entries: Tuple[Entry, ...] = tuple(entry for entry in entries if entry.is_for_nation(nation))
         self.organisation = organisation
         self.organisation_name = organisation_name
+        self.baseline = baseline
 
     @classmethod
     def load(
@@ -244,7 +296,19 @@ def read_directory_file(content_dir: Path, label: str, scope: str) -> DirectoryF
         return DirectoryFile(label, scope, None, (), (problem,))
     problems: List[str] = []
     organisation_name = None
+    nation = None
+    baseline = None
     if scope != NATIONAL:
+        nation = data.get("nation")
+        if nation not in NATIONS:
+            problems.append(
+                f"{label}: 'nation:' must be one of {', '.join(NATIONS)}, so that national services "
+                "and procedures are the right ones"
+            )
+            nation = None
+        if data.get("baseline") is not None:
+            baseline, baseline_problems = read_block(Baseline, data["baseline"])
+            problems += [f"{label}: baseline: {problem}" for problem in baseline_problems]
         organisation_name = data.get("organisation")
         if isinstance(organisation_name, str) and organisation_name.strip():
             organisation_name = " ".join(organisation_name.split())
@@ -262,7 +326,7 @@ def read_directory_file(content_dir: Path, label: str, scope: str) -> DirectoryF
         raw_entries = []
     entries, entry_problems = read_blocks(Entry, raw_entries, label, "entry", scope=scope)
     problems += entry_problems
-    return DirectoryFile(label, scope, organisation_name, tuple(entries), tuple(problems))
+    return DirectoryFile(label, scope, organisation_name, tuple(entries), tuple(problems), nation, baseline)
 
 
 @lru_cache(maxsize=16)
@@ -286,4 +350,6 @@ def _load_directory(content_dir: Path, organisation: str) -> SignpostDirectory:
                 continue
             ids.add(entry.id)
             entries.append(entry)
-    return SignpostDirectory(entries, organisation, local.organisation_name or organisation)
+    return SignpostDirectory(
+        entries, organisation, local.organisation_name or organisation, local.nation, local.baseline
+    )

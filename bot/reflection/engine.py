@@ -1,14 +1,30 @@
 """The Just Culture rule engine: answers in, one recommended route and its reasons out.
 
 Deterministic and transparent: every route comes with the reason codes that led to it, in the
-Guide's terms, and the questions still unknown. "Not sure" never counts as "no": it never takes
-a Guide exit, it never clears one either, and it is always reported as unknown.
+Guide's terms, and the questions still unknown. "Not sure" never counts as "no":
+
+- on the urgent screen it is resolved, never ignored: Pause asks which urgent kind the doubt is
+  about; a possible safeguarding, fraud or crime matter gets "check first" (who to check with
+  today, before any conversation with the person); a doubt about danger is treated as danger;
+  a doubt about deliberate harm asks step 1, and "not sure" there is checked with HR first;
+- at steps 2 to 5 an unsure answer that could change the route (answered the other way it would
+  open a different Guide exit) gives "find out first": what to find out and a short fact-find,
+  never a route aimed at the individual;
+- any other unsure answer is listed as still to find out and blocks a formal recommendation.
 """
 from dataclasses import dataclass
 from enum import Enum
 from typing import List, Mapping, Optional, Tuple
 
-from bot.reflection.questions import NO, UNSURE, URGENT_CONCERN_TYPES, URGENT_ROUTES, YES
+from bot.reflection.questions import (
+    CHECK_FIRST_DOUBTS,
+    NO,
+    SEVERAL,
+    UNSURE,
+    URGENT_CONCERN_TYPES,
+    URGENT_ROUTES,
+    YES,
+)
 
 Answers = Mapping[str, Optional[str]]
 
@@ -17,6 +33,8 @@ class Route(str, Enum):
     """The routes Pause can recommend, gentlest last-resort ordering aside."""
 
     ESCALATE_NOW = "escalate_now"
+    CHECK_FIRST = "check_first"
+    FIND_OUT_FIRST = "find_out_first"
     HEALTH_SUPPORT = "health_support"
     SYSTEM_LEARNING = "system_learning"
     INFORMAL_RESOLUTION = "informal_resolution"
@@ -46,6 +64,13 @@ class Assessment:
 HEALTH_QUESTIONS = ("health_substance", "health_physical", "health_mental")
 FORESIGHT_QUESTIONS = ("protocol_exists", "protocol_workable", "knowingly_departed")
 SUBSTITUTION_QUESTIONS = ("peers_same", "missed_training", "lacked_supervision")
+# The Guide's exit questions (steps 2 to 5) and the answer that takes each exit.
+EXIT_ANSWERS = {
+    **{question: YES for question in HEALTH_QUESTIONS},
+    **{question: NO for question in FORESIGHT_QUESTIONS},
+    **{question: YES for question in SUBSTITUTION_QUESTIONS},
+    "mitigation": YES,
+}
 
 
 def urgent_route_of(answers: Answers) -> Optional[str]:
@@ -56,9 +81,27 @@ def urgent_route_of(answers: Answers) -> Optional[str]:
     screen = answers.get("urgent_screen")
     if screen in URGENT_ROUTES:
         return screen
+    if screen == UNSURE and answers.get("urgent_doubt") == "danger":
+        # Unsure whether someone is in immediate danger: act as though they are.
+        return "danger"
     if answers.get("deliberate_harm") == YES:
         return "deliberate_harm"
     return None
+
+
+def urgent_doubt_of(answers: Answers) -> Optional[str]:
+    """The urgent matter still in doubt that must be checked first, or None when none is.
+
+    "several" stands for more than one kind, or a doubt whose kind has not been named yet.
+    """
+    if answers.get("urgent_screen") != UNSURE or urgent_route_of(answers):
+        return None
+    doubt = answers.get("urgent_doubt")
+    if doubt in CHECK_FIRST_DOUBTS:
+        return doubt
+    if doubt == "deliberate_harm":
+        return "deliberate_harm" if answers.get("deliberate_harm") in (UNSURE, None) else None
+    return SEVERAL
 
 
 def _first(answers: Answers, questions: Tuple[str, ...], value: str) -> Optional[str]:
@@ -105,8 +148,13 @@ def next_questions(answers: Answers) -> List[str]:
     if screen in URGENT_ROUTES:
         return questions
     if screen == UNSURE:
+        questions.append("urgent_doubt")
+        doubt = answers.get("urgent_doubt")
+        if doubt != "deliberate_harm":
+            # Unnamed, danger, or a matter to check first: the Guide's questions wait.
+            return questions
         questions.append("deliberate_harm")
-        if answers.get("deliberate_harm") == YES:
+        if answers.get("deliberate_harm") != NO:
             return questions
 
     questions += _asked_in_chain(answers, HEALTH_QUESTIONS, YES)
@@ -139,7 +187,26 @@ def _reaches_management_action(answers: Answers) -> bool:
 
 def _unknowns(answers: Answers) -> Tuple[str, ...]:
     asked = next_questions(answers)
-    return tuple(q for q in asked if answers.get(q) == UNSURE)
+    # A doubt on the urgent screen that has been cleared (step 1 answered no) is no longer unknown.
+    cleared = answers.get("urgent_doubt") == "deliberate_harm" and answers.get("deliberate_harm") == NO
+    return tuple(q for q in asked if answers.get(q) == UNSURE and not (cleared and q == "urgent_screen"))
+
+
+def decisive_unknowns(answers: Answers) -> Tuple[str, ...]:
+    """The exit questions answered "not sure" whose answer could change the route.
+
+    Each is tried the exit's way, the other unsure exit answers taken the other way: when that
+    leads to a different route than taking them all the other way, the answer matters.
+    """
+    asked = next_questions(answers)
+    unsure = [q for q in asked if q in EXIT_ANSWERS and answers.get(q) == UNSURE]
+    if not unsure:
+        return ()
+    other_way = {q: (NO if EXIT_ANSWERS[q] == YES else YES) for q in unsure}
+    baseline = _guide_route({**answers, **other_way}).route
+    return tuple(
+        q for q in unsure if _guide_route({**answers, **other_way, q: EXIT_ANSWERS[q]}).route != baseline
+    )
 
 
 def route_for(answers: Answers) -> Assessment:
@@ -149,6 +216,20 @@ def route_for(answers: Answers) -> Assessment:
         guide_exit = "A" if urgent == "deliberate_harm" else None
         return Assessment(Route.ESCALATE_NOW, guide_exit, urgent, (f"urgent_{urgent}",), ())
 
+    doubt = urgent_doubt_of(answers)
+    if doubt:
+        return Assessment(Route.CHECK_FIRST, None, None, (f"check_first_{doubt}",), _unknowns(answers))
+
+    decisive = decisive_unknowns(answers)
+    if decisive:
+        return Assessment(
+            Route.FIND_OUT_FIRST, None, None, ("unsure_could_change_route",), _unknowns(answers)
+        )
+    return _guide_route(answers)
+
+
+def _guide_route(answers: Answers) -> Assessment:
+    """The Guide's steps 2 to 5 and exit G, once no urgent matter is in doubt."""
     unknowns = _unknowns(answers)
     reasons: List[str] = []
 

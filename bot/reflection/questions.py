@@ -1,6 +1,7 @@
 """The reflection's questions, in the order they are asked, and the answers each accepts.
 
-The order follows the Just Culture Guide (NHS Improvement, 2018): the urgent screen first, then
+The order follows the Just Culture Guide (NHS Improvement, 2018): the urgent screen first (and,
+after "not sure" there, which urgent kind the doubt is about), then
 step 1 (deliberate harm), step 2 (health), step 3 (foresight), step 4 (substitution), step 5
 (mitigation), then the questions Pause adds: any informal conversation yet, a pattern despite
 support, and what a good outcome would be.
@@ -29,6 +30,13 @@ CONCERN_TYPES: Tuple[str, ...] = (
 URGENT_ROUTES: Tuple[str, ...] = ("danger", "safeguarding", "fraud", "crime", "deliberate_harm")
 URGENT_SCREEN_VALUES: FrozenSet[str] = frozenset(URGENT_ROUTES + ("none", UNSURE))
 
+# After "not sure" on the urgent screen: which urgent kind the doubt is about ("several" when
+# more than one, or they cannot say). A doubt is resolved, never ignored.
+SEVERAL = "several"
+URGENT_DOUBT_VALUES: Tuple[str, ...] = URGENT_ROUTES + (SEVERAL,)
+# Doubts that must be checked with the right people before any conversation with the person.
+CHECK_FIRST_DOUBTS: Tuple[str, ...] = ("safeguarding", "fraud", "crime", SEVERAL)
+
 # A concern type that is itself an urgent matter goes straight to its route.
 URGENT_CONCERN_TYPES: Dict[str, str] = {
     "fraud": "fraud",
@@ -49,6 +57,7 @@ GOOD_OUTCOMES: Tuple[str, ...] = (
 QUESTIONS: Tuple[str, ...] = (
     "concern_type",
     "urgent_screen",
+    "urgent_doubt",
     "deliberate_harm",
     "health_substance",
     "health_physical",
@@ -70,6 +79,7 @@ QUESTIONS: Tuple[str, ...] = (
 YES_NO_QUESTIONS: FrozenSet[str] = frozenset(QUESTIONS) - {
     "concern_type",
     "urgent_screen",
+    "urgent_doubt",
     "good_outcome",
 }
 
@@ -77,6 +87,7 @@ ALLOWED_VALUES: Dict[str, FrozenSet[str]] = {
     **{name: YES_NO_UNSURE for name in YES_NO_QUESTIONS},
     "concern_type": frozenset(CONCERN_TYPES),
     "urgent_screen": URGENT_SCREEN_VALUES,
+    "urgent_doubt": frozenset(URGENT_DOUBT_VALUES),
     "good_outcome": frozenset(GOOD_OUTCOMES),
 }
 

@@ -23,9 +23,9 @@ def _whole(value: Number) -> str:
     return f"{value:,.0f}"
 
 
-def percent(value: Number) -> str:
-    """A 0-1 rate as a whole percentage."""
-    return f"{value:.0%}"
+def percent(value: Optional[Number]) -> str:
+    """A 0-1 rate as a whole percentage; "-" when there was nothing to divide by."""
+    return "-" if value is None else f"{value:.0%}"
 
 
 def bar_chart(

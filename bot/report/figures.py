@@ -1,8 +1,22 @@
 """The pilot's figures, computed from case rows by pure functions.
 
 Demo cases never count: they are left out of every figure and only their number is reported.
-A case is *diverted* when the manager chose something other than a formal process and the
-concern was not one of the urgent routes that must go straight to the right people.
+
+Definitions (the README gives the same):
+- *decided*: a concern that was not escalated, where the manager made a decision. "Talk to HR
+  first" and "check with the right people first" are not decisions yet: they are *undecided*.
+- *formal*: a formal process, or the capability procedure, which is formal too.
+- *interim*: a change of duties, which often goes alongside an investigation: not diversion.
+- *diverted*: a decided case whose decision avoids a formal disciplinary investigation (every
+  decision that is not formal, undecided or interim).
+- *diverted, later formal*: of the diverted cases with a follow-up, those reported as having gone
+  to a formal process after all: what really happened, beside what was intended.
+- *suspension considered / used*: of the cases whose manager answered the question in a follow-up,
+  those where suspension (or exclusion) was considered, and those where it was used.
+Every rate comes with its count and denominator; with nothing to divide by it is None ("-").
+Monthly and per-type counts from 1 up to the suppression threshold (default 5) are suppressed
+(None, shown as "<5"), and so is a month's rate when either of its counts is: small counts can
+point to a person. Zero is shown; headline totals are not suppressed.
 """
 
 from __future__ import annotations
@@ -18,7 +32,15 @@ from bot.store.models import ESCALATE_NOW_ROUTE, FORMAL_DECISION
 FORMAL_FOLLOW_UPS = frozenset(
     {"formal_started", "formal_concluded_sanction", "formal_concluded_no_sanction"}
 )
+# Decisions that are a formal process: proceeding formally, or the (formal) capability procedure.
+FORMAL_DECISIONS = frozenset({FORMAL_DECISION, "capability_route"})
+# Not a decision yet: advice or a check comes first.
+UNDECIDED_DECISIONS = frozenset({"hr_advice", "talk_to_hr", "specialist_check"})
+# Interim measures that often go alongside an investigation: never counted as diversion.
+INTERIM_DECISIONS = frozenset({"change_of_duties"})
 HELPFULNESS_SCALE = (1, 2, 3, 4, 5)
+# Monthly and per-type counts below this are not shown (PAUSE_REPORT_SUPPRESS_BELOW).
+DEFAULT_SUPPRESS_BELOW = 5
 
 
 def is_escalated(row: CaseRow) -> bool:
@@ -27,23 +49,27 @@ def is_escalated(row: CaseRow) -> bool:
 
 
 def is_formal_chosen(row: CaseRow) -> bool:
-    """The manager chose to proceed with a formal process."""
-    return row.decision == FORMAL_DECISION
-
-
-def is_diverted(row: CaseRow) -> bool:
-    """The manager chose something other than a formal process for a non-urgent concern."""
-    return row.decision is not None and not is_formal_chosen(row) and not is_escalated(row)
+    """The manager chose a formal process (the capability procedure included)."""
+    return row.decision in FORMAL_DECISIONS
 
 
 def counts_towards_diversion_rate(row: CaseRow) -> bool:
-    """A decision was made on a concern that was not escalated."""
-    return row.decision is not None and not is_escalated(row)
+    """A decision, not just advice or a check first, was made on a concern that was not escalated."""
+    return row.decision is not None and row.decision not in UNDECIDED_DECISIONS and not is_escalated(row)
 
 
-def rate(part: int, whole: int) -> float:
-    """``part / whole`` rounded to four places, 0.0 when there is nothing to divide by."""
-    return round(part / whole, 4) if whole else 0.0
+def is_diverted(row: CaseRow) -> bool:
+    """A decided case whose decision avoids a formal disciplinary investigation."""
+    return (
+        counts_towards_diversion_rate(row)
+        and not is_formal_chosen(row)
+        and row.decision not in INTERIM_DECISIONS
+    )
+
+
+def rate(part: int, whole: int) -> Optional[float]:
+    """``part / whole`` rounded to four places; None when there is nothing to divide by."""
+    return round(part / whole, 4) if whole else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +81,7 @@ class FeedbackFigures:
     helpfulness_mean: Optional[float]
     would_recommend_yes: int
     would_recommend_no: int
-    would_recommend_rate: float
+    would_recommend_rate: Optional[float]
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON (score keys become strings)."""
@@ -74,11 +100,11 @@ class MonthFigures:
     """One calendar month (UTC) of the pilot."""
 
     month: str
-    cases: int
-    escalated: int
-    decided: int
-    diverted: int
-    diversion_rate: float
+    cases: Optional[int]
+    escalated: Optional[int]
+    decided: Optional[int]
+    diverted: Optional[int]
+    diversion_rate: Optional[float]
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON."""
@@ -103,16 +129,22 @@ class PilotFigures:
     formal_chosen: int
     overrides: int
     diverted: int
-    diversion_rate: float
+    diversion_rate: Optional[float]
     followed_up: int
     diverted_then_formal: int
-    by_concern_type: Dict[str, int]
-    by_route: Dict[str, int]
-    by_decision: Dict[str, int]
+    by_concern_type: Dict[str, Optional[int]]
+    by_route: Dict[str, Optional[int]]
+    by_decision: Dict[str, Optional[int]]
     by_channel: Dict[str, int]
-    follow_up_outcomes: Dict[str, int]
+    follow_up_outcomes: Dict[str, Optional[int]]
     feedback: FeedbackFigures
     by_month: Tuple[MonthFigures, ...] = field(default=())
+    undecided: int = 0
+    diverted_followed_up: int = 0
+    suppressed_below: int = 1
+    suspension_answered: int = 0
+    suspension_considered: int = 0
+    suspension_used: int = 0
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON, headline figures first."""
@@ -126,6 +158,12 @@ class PilotFigures:
             "diversion_rate": self.diversion_rate,
             "followed_up": self.followed_up,
             "diverted_then_formal": self.diverted_then_formal,
+            "undecided": self.undecided,
+            "diverted_followed_up": self.diverted_followed_up,
+            "diverted_then_formal_rate": rate(self.diverted_then_formal, self.diverted_followed_up),
+            "suspension_answered": self.suspension_answered,
+            "suspension_considered": self.suspension_considered,
+            "suspension_used": self.suspension_used,
             "demo_excluded": self.demo_excluded,
             "by_concern_type": dict(self.by_concern_type),
             "by_route": dict(self.by_route),
@@ -134,6 +172,7 @@ class PilotFigures:
             "follow_up_outcomes": dict(self.follow_up_outcomes),
             "feedback": self.feedback.as_dict(),
             "by_month": [month.as_dict() for month in self.by_month],
+            "suppressed_below": self.suppressed_below,
         }
 
 
@@ -152,7 +191,8 @@ class ImpactEstimate:
 
     @property
     def investigation_days_avoided(self) -> int:
-        """Diverted cases times the assumed length of one investigation in days."""
+        """Diverted cases times the assumed elapsed length of one investigation, in case days
+        (calendar days a case is open, not sickness days)."""
         return self.diverted * self.days_per_investigation
 
     @property
@@ -161,11 +201,12 @@ class ImpactEstimate:
         return (
             "Every diverted case is counted as one formal investigation that did not happen; "
             "some would never have become one, so this is an upper estimate.",
-            f"One investigation is assumed to cost £{self.cost_per_investigation_gbp:,} "
-            "(set by the organisation in PAUSE_INVESTIGATION_COST_GBP).",
-            f"One investigation is assumed to last {self.days_per_investigation} days "
-            "(PAUSE_INVESTIGATION_DAYS; one NHS Wales health board measured an average "
-            "of 156 days per misconduct investigation).",
+            f"One investigation is assumed to cost £{self.cost_per_investigation_gbp:,}, "
+            "the organisation's own figure (PAUSE_INVESTIGATION_COST_GBP).",
+            f"One investigation is assumed to stay open {self.days_per_investigation} elapsed "
+            "case days (PAUSE_INVESTIGATION_DAYS; one NHS Wales health board measured an average "
+            "of 156 days per misconduct investigation). These are calendar days a case is open, "
+            "not sickness days.",
             "Later follow-ups are not subtracted: a diverted case that went formal after all "
             "still counts here.",
         )
@@ -178,6 +219,7 @@ class ImpactEstimate:
             "days_per_investigation": self.days_per_investigation,
             "cost_avoided_gbp": self.cost_avoided_gbp,
             "investigation_days_avoided": self.investigation_days_avoided,
+            "investigation_days_are": "elapsed case days, not sickness days",
             "assumptions": list(self.assumptions),
         }
 
@@ -187,8 +229,21 @@ def pilot_rows(rows: Iterable[CaseRow]) -> List[CaseRow]:
     return [row for row in rows if not row.demo]
 
 
-def pilot_figures(rows: Sequence[CaseRow]) -> PilotFigures:
-    """Compute every pilot figure from the rows of a period (demo rows are left out here)."""
+def suppressed(count: int, below: int) -> Optional[int]:
+    """The count, or None when it is small enough to point to a person (1 up to ``below`` - 1)."""
+    return None if 0 < count < below else count
+
+
+def _suppressed_counts(counts: Dict[str, int], below: int) -> Dict[str, Optional[int]]:
+    return {key: suppressed(count, below) for key, count in counts.items()}
+
+
+def pilot_figures(rows: Sequence[CaseRow], suppress_below: int = DEFAULT_SUPPRESS_BELOW) -> PilotFigures:
+    """Compute every pilot figure from the rows of a period (demo rows are left out here).
+
+    Monthly and per-type counts below ``suppress_below`` are None (1 turns suppression off).
+    """
+    below = max(1, suppress_below)
     counted = pilot_rows(rows)
     diverted = [row for row in counted if is_diverted(row)]
     decided = [row for row in counted if counts_towards_diversion_rate(row)]
@@ -205,15 +260,26 @@ def pilot_figures(rows: Sequence[CaseRow]) -> PilotFigures:
         diverted_then_formal=sum(
             1 for row in diverted if FORMAL_FOLLOW_UPS.intersection(row.follow_ups)
         ),
-        by_concern_type=_tally(row.concern_type for row in counted),
-        by_route=_tally(row.route for row in counted),
-        by_decision=_tally(row.decision for row in counted if row.decision is not None),
+        by_concern_type=_suppressed_counts(_tally(row.concern_type for row in counted), below),
+        by_route=_suppressed_counts(_tally(row.route for row in counted), below),
+        by_decision=_suppressed_counts(
+            _tally(row.decision for row in counted if row.decision is not None), below
+        ),
         by_channel=_tally(row.channel for row in counted),
-        follow_up_outcomes=_tally(
-            row.latest_follow_up for row in counted if row.latest_follow_up is not None
+        follow_up_outcomes=_suppressed_counts(
+            _tally(row.latest_follow_up for row in counted if row.latest_follow_up is not None),
+            below,
         ),
         feedback=feedback_figures(counted),
-        by_month=monthly_figures(counted),
+        by_month=monthly_figures(counted, below),
+        undecided=sum(
+            1 for row in counted if row.decision in UNDECIDED_DECISIONS and not is_escalated(row)
+        ),
+        diverted_followed_up=sum(1 for row in diverted if row.follow_ups),
+        suppressed_below=below,
+        suspension_answered=sum(1 for row in counted if row.suspension_considered is not None),
+        suspension_considered=sum(1 for row in counted if row.suspension_considered),
+        suspension_used=sum(1 for row in counted if row.suspension_used),
     )
 
 
@@ -235,8 +301,11 @@ def feedback_figures(rows: Sequence[CaseRow]) -> FeedbackFigures:
     )
 
 
-def monthly_figures(rows: Sequence[CaseRow]) -> Tuple[MonthFigures, ...]:
-    """One entry per calendar month from the first case to the last, empty months included."""
+def monthly_figures(rows: Sequence[CaseRow], suppress_below: int = 1) -> Tuple[MonthFigures, ...]:
+    """One entry per calendar month from the first case to the last, empty months included.
+
+    Counts below ``suppress_below`` are None, and so is the rate when either of its counts is.
+    """
     if not rows:
         return ()
     by_month: Dict[str, List[CaseRow]] = {}
@@ -248,23 +317,34 @@ def monthly_figures(rows: Sequence[CaseRow]) -> Tuple[MonthFigures, ...]:
         month_rows = by_month.get(month, [])
         diverted = sum(1 for row in month_rows if is_diverted(row))
         decided = sum(1 for row in month_rows if counts_towards_diversion_rate(row))
+        shown_decided = suppressed(decided, suppress_below)
+        shown_diverted = suppressed(diverted, suppress_below)
+        hidden = shown_decided is None or shown_diverted is None
         figures.append(
             MonthFigures(
                 month=month,
-                cases=len(month_rows),
-                escalated=sum(1 for row in month_rows if is_escalated(row)),
-                decided=decided,
-                diverted=diverted,
-                diversion_rate=rate(diverted, decided),
+                cases=suppressed(len(month_rows), suppress_below),
+                escalated=suppressed(
+                    sum(1 for row in month_rows if is_escalated(row)), suppress_below
+                ),
+                decided=shown_decided,
+                diverted=shown_diverted,
+                diversion_rate=None if hidden else rate(diverted, decided),
             )
         )
     return tuple(figures)
 
 
 def impact_estimate(
-    figures: PilotFigures, cost_per_investigation_gbp: int, days_per_investigation: int
-) -> ImpactEstimate:
-    """The optional impact estimate: diverted cases times an assumed cost and length."""
+    figures: PilotFigures, cost_per_investigation_gbp: Optional[int], days_per_investigation: int
+) -> Optional[ImpactEstimate]:
+    """The optional impact estimate: diverted cases times an assumed cost and length.
+
+    Off (None) unless the organisation has set its own cost per investigation: Pause has no
+    sourced figure of its own to offer.
+    """
+    if cost_per_investigation_gbp is None:
+        return None
     return ImpactEstimate(
         diverted=figures.diverted,
         cost_per_investigation_gbp=cost_per_investigation_gbp,
@@ -292,3 +372,39 @@ def _months_between(first: str, last: str) -> List[str]:
         month += 1
         if month > 12:
             year, month = year + 1, 1
+
+
+BASELINE_NOTE = (
+    "This is the organisation's own count of formal disciplinary investigations in a year before "
+    "the pilot, per 1,000 staff. Compare it with the same count from the same system for a year of "
+    "the pilot. It is not the Aneurin Bevan 71% measure: that was the fall in investigations a year "
+    "across a whole health board after it reworked its initial investigation assessment and trained "
+    "its managers and investigators. Pause's own figures count only the concerns managers chose to "
+    "reflect on, and what they intended at the end of the chat, so they cannot show such a fall alone."
+)
+
+
+@dataclass(frozen=True)
+class BaselineFigures:
+    """The organisation's pre-pilot baseline as entered in its content file."""
+
+    year: str
+    formal_investigations: int
+    headcount: int
+    source: str
+
+    @property
+    def per_thousand_staff(self) -> float:
+        """Formal investigations a year per 1,000 staff, to one decimal place."""
+        return round(self.formal_investigations * 1000 / self.headcount, 1)
+
+    def as_dict(self) -> Dict[str, Any]:
+        """Plain data for JSON, with the note on what it can and cannot be compared with."""
+        return {
+            "year": self.year,
+            "formal_investigations": self.formal_investigations,
+            "headcount": self.headcount,
+            "per_1000_staff": self.per_thousand_staff,
+            "source": self.source,
+            "note": BASELINE_NOTE,
+        }

@@ -7,7 +7,7 @@ from html import escape
 from typing import Dict, List, Optional, Tuple
 
 from bot.report.charts import bar_chart, column_chart, line_chart, percent
-from bot.report.figures import ImpactEstimate, PilotFigures
+from bot.report.figures import BASELINE_NOTE, BaselineFigures, ImpactEstimate, PilotFigures
 from bot.report.labels import label
 from bot.report.rows import ReportPeriod
 from bot.report.text import describe_period
@@ -38,6 +38,7 @@ def render_html(
     period: ReportPeriod,
     generated_at: datetime,
     estimate: Optional[ImpactEstimate] = None,
+    baseline: Optional[BaselineFigures] = None,
 ) -> str:
     """The whole report page as a string."""
     sections = [
@@ -46,7 +47,7 @@ def render_html(
         column_chart(
             "cases-over-time",
             "Concerns reflected on, per month",
-            [(month.month, month.cases) for month in figures.by_month],
+            [(month.month, month.cases) for month in figures.by_month if month.cases is not None],
         ),
         line_chart(
             "diversion-rate-trend",
@@ -54,8 +55,11 @@ def render_html(
             [
                 (month.month, month.diversion_rate if month.decided else None)
                 for month in figures.by_month
+                if month.cases is not None
             ],
         ),
+        f"<p>Counts from 1 to {figures.suppressed_below - 1} in a month or a type are not shown, "
+        "so that no one can be recognised from them.</p>" if figures.suppressed_below > 1 else "",
         "<h2>What the concerns were and where they went</h2>",
         bar_chart("routes", "Recommended routes", _labelled(figures.by_route)),
         bar_chart("concern-types", "Concern types", _labelled(figures.by_concern_type)),
@@ -81,6 +85,14 @@ def render_html(
             ],
         ),
     ]
+    if baseline is not None:
+        sections.append(
+            "<h2>Before the pilot</h2>"
+            f"<p>{escape(baseline.year)}: {baseline.formal_investigations:,} formal investigations, "
+            f"headcount {baseline.headcount:,}: {baseline.per_thousand_staff} per 1,000 staff a year "
+            f"(source: {escape(baseline.source)}).</p>"
+            f"<p>{escape(BASELINE_NOTE)}</p>"
+        )
     if estimate is not None:
         sections.append(_estimate(estimate))
     body = "\n".join(sections)
@@ -106,7 +118,11 @@ def _headline(figures: PilotFigures) -> str:
         ("Concerns reflected on", str(figures.cases)),
         ("Escalated at once", str(figures.escalated)),
         ("Diverted from a formal process", str(figures.diverted)),
-        ("Diversion rate", percent(figures.diversion_rate)),
+        (
+            "Diversion rate",
+            percent(figures.diversion_rate)
+            + ("" if figures.diversion_rate is None else f" ({figures.diverted} of {figures.decided})"),
+        ),
         ("Formal process chosen", str(figures.formal_chosen)),
         ("Cases with a follow-up", str(figures.followed_up)),
     ]
@@ -124,12 +140,13 @@ def _estimate(estimate: ImpactEstimate) -> str:
         "<p>An estimate from assumptions, not a measurement.</p>"
         f"<p>Investigation cost possibly avoided: <strong>£{estimate.cost_avoided_gbp:,}</strong>"
         f" ({estimate.diverted} diverted × £{estimate.cost_per_investigation_gbp:,}).</p>"
-        f"<p>Investigation days possibly avoided: "
+        f"<p>Elapsed case days possibly avoided (not sickness days): "
         f"<strong>{estimate.investigation_days_avoided:,}</strong>"
         f" ({estimate.diverted} diverted × {estimate.days_per_investigation} days).</p>"
         f"<p>Assumptions:</p><ul>{assumptions}</ul></div>"
     )
 
 
-def _labelled(counts: Dict[str, int]) -> List[Tuple[str, float]]:
-    return [(label(code), count) for code, count in counts.items()]
+def _labelled(counts: Dict[str, Optional[int]]) -> List[Tuple[str, float]]:
+    """Labelled counts for a chart; suppressed (small) counts are left out, as the page says."""
+    return [(label(code), count) for code, count in counts.items() if count is not None]

@@ -35,6 +35,8 @@ class CaseRow:
     helpfulness: Optional[int] = None
     would_recommend: Optional[bool] = None
     follow_ups: Tuple[str, ...] = ()
+    suspension_considered: Optional[bool] = None
+    suspension_used: Optional[bool] = None
 
     @property
     def latest_follow_up(self) -> Optional[str]:
@@ -113,4 +115,6 @@ def case_row(case: Case) -> CaseRow:
         helpfulness=case.helpfulness,
         would_recommend=case.would_recommend,
         follow_ups=tuple(follow_up.status for follow_up in follow_ups),
+        suspension_considered=case.suspension_considered,
+        suspension_used=case.suspension_used,
     )

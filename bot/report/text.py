@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from bot.report.figures import ImpactEstimate, PilotFigures
+from bot.report.figures import BASELINE_NOTE, BaselineFigures, ImpactEstimate, PilotFigures, rate
 from bot.report.labels import label
 from bot.report.rows import ReportPeriod
 
@@ -26,7 +26,10 @@ def describe_period(period: ReportPeriod) -> str:
 
 
 def render_table(
-    figures: PilotFigures, period: ReportPeriod, estimate: Optional[ImpactEstimate] = None
+    figures: PilotFigures,
+    period: ReportPeriod,
+    estimate: Optional[ImpactEstimate] = None,
+    baseline: Optional[BaselineFigures] = None,
 ) -> str:
     """The report as aligned plain text."""
     lines: List[str] = ["Pause pilot report", f"Covers: {describe_period(period)}", ""]
@@ -36,19 +39,49 @@ def render_table(
             ("Concerns reflected on", str(figures.cases)),
             ("Escalated at once (do not delay)", str(figures.escalated)),
             ("Decisions made (not escalated)", str(figures.decided)),
-            ("Diverted from a formal process", str(figures.diverted)),
-            ("Diversion rate", f"{figures.diversion_rate:.0%}"),
+            ("Undecided: HR or a check first", str(figures.undecided)),
+            ("Diverted from a formal investigation", str(figures.diverted)),
+            ("Diversion rate", _share(figures.diversion_rate, figures.diverted, figures.decided)),
             ("Formal process chosen", str(figures.formal_chosen)),
             ("  of which against the recommendation", str(figures.overrides)),
             ("Cases with a follow-up", str(figures.followed_up)),
-            ("Diverted, later formal after all", str(figures.diverted_then_formal)),
+            (
+                "Diverted, later formal after all",
+                _share(
+                    rate(figures.diverted_then_formal, figures.diverted_followed_up),
+                    figures.diverted_then_formal,
+                    figures.diverted_followed_up,
+                ),
+            ),
+            (
+                "Suspension or exclusion considered",
+                _share(
+                    rate(figures.suspension_considered, figures.suspension_answered),
+                    figures.suspension_considered,
+                    figures.suspension_answered,
+                ),
+            ),
+            (
+                "Suspension or exclusion used",
+                _share(
+                    rate(figures.suspension_used, figures.suspension_answered),
+                    figures.suspension_used,
+                    figures.suspension_answered,
+                ),
+            ),
             ("Demo cases left out", str(figures.demo_excluded)),
         ],
     )
-    lines += _section("By concern type", _labelled(figures.by_concern_type))
-    lines += _section("By recommended route", _labelled(figures.by_route))
-    lines += _section("By decision", _labelled(figures.by_decision))
-    lines += _section("Latest follow-up", _labelled(figures.follow_up_outcomes))
+    lines += _section("By concern type", _labelled(figures.by_concern_type, figures.suppressed_below))
+    lines += _section("By recommended route", _labelled(figures.by_route, figures.suppressed_below))
+    lines += _section("By decision", _labelled(figures.by_decision, figures.suppressed_below))
+    lines += _section("Latest follow-up", _labelled(figures.follow_up_outcomes, figures.suppressed_below))
+    if figures.suppressed_below > 1:
+        lines += [
+            f"Counts from 1 to {figures.suppressed_below - 1} by type or month are shown as "
+            f"<{figures.suppressed_below}, so that no one can be recognised from them.",
+            "",
+        ]
     feedback = figures.feedback
     lines += _section(
         "Feedback",
@@ -62,12 +95,22 @@ def render_table(
             ("Would not recommend", f"{feedback.would_recommend_no}"),
         ],
     )
+    if baseline is not None:
+        lines += _section(
+            f"Before the pilot ({baseline.year}, the organisation's own figures)",
+            [
+                ("Formal investigations in the year", f"{baseline.formal_investigations:,}"),
+                ("Headcount", f"{baseline.headcount:,}"),
+                ("Per 1,000 staff a year", f"{baseline.per_thousand_staff}"),
+            ],
+        )
+        lines += [f"Source: {baseline.source}", BASELINE_NOTE, ""]
     if estimate is not None:
         lines += _section(
             "Impact estimate (an estimate, not a measurement)",
             [
                 ("Investigation cost possibly avoided", f"£{estimate.cost_avoided_gbp:,}"),
-                ("Investigation days possibly avoided", f"{estimate.investigation_days_avoided:,}"),
+                ("Elapsed case days possibly avoided", f"{estimate.investigation_days_avoided:,}"),
             ],
         )
         lines += ["Assumptions:"] + [f"  - {assumption}" for assumption in estimate.assumptions]
@@ -75,8 +118,14 @@ def render_table(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _labelled(counts: Dict[str, int]) -> List[Tuple[str, str]]:
-    return [(label(code), str(count)) for code, count in counts.items()]
+def _share(value: Optional[float], part: int, whole: int) -> str:
+    """A rate with its count and denominator, e.g. "60% (3 of 5)"; "-" with nothing decided."""
+    return "-" if value is None else f"{value:.0%} ({part} of {whole})"
+
+
+def _labelled(counts: Dict[str, Optional[int]], below: int = 1) -> List[Tuple[str, str]]:
+    """Labelled counts; a suppressed (small) count reads "<5"."""
+    return [(label(code), f"<{below}" if count is None else str(count)) for code, count in counts.items()]
 
 
 def _section(title: str, items: List[Tuple[str, str]]) -> List[str]:

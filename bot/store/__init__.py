@@ -6,6 +6,7 @@ from bot.store.models import (
     ESCALATE_NOW_ROUTE,
     FOLLOW_UP_STATUSES,
     FORMAL_DECISION,
+    SUSPENSION_ANSWERS,
     Case,
     FollowUp,
 )
@@ -22,6 +23,7 @@ from bot.store.repository import (
     purge_older_than,
     record_case,
     record_feedback,
+    record_suspension,
     set_decision,
 )
 
@@ -33,6 +35,7 @@ __all__ = [
     "FollowUp",
     "InvalidValue",
     "REFERENCE_ALPHABET",
+    "SUSPENSION_ANSWERS",
     "StoreError",
     "StoreFailure",
     "UnknownCase",
@@ -47,6 +50,7 @@ __all__ = [
     "purge_older_than",
     "record_case",
     "record_feedback",
+    "record_suspension",
     "session_scope",
     "set_decision",
 ]

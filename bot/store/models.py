@@ -36,6 +36,14 @@ FOLLOW_UP_STATUSES = (
     "withdrawn",
 )
 
+# Whether suspension (or, for doctors and dentists, exclusion) was considered and used, as the
+# manager reports it: (considered, used) for each answer.
+SUSPENSION_ANSWERS = {
+    "not_considered": (False, False),
+    "considered_not_used": (True, False),
+    "used": (True, True),
+}
+
 CODE_LENGTH = 64
 IDEMPOTENCY_KEY_LENGTH = 255
 
@@ -116,6 +124,9 @@ class Case(Base):
     demo = Column(Boolean, nullable=False, default=False)
     helpfulness = Column(Integer)
     would_recommend = Column(Boolean)
+    # Unknown (None) until the manager says, in a follow-up.
+    suspension_considered = Column(Boolean)
+    suspension_used = Column(Boolean)
     idempotency_key = Column(String(IDEMPOTENCY_KEY_LENGTH), unique=True)
 
     follow_ups: List["FollowUp"] = relationship(

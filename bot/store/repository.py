@@ -23,6 +23,7 @@ from bot.store.models import (
     FOLLOW_UP_STATUSES,
     FORMAL_DECISION,
     IDEMPOTENCY_KEY_LENGTH,
+    SUSPENSION_ANSWERS,
     Case,
     FollowUp,
 )
@@ -167,6 +168,20 @@ def record_feedback(
         case.helpfulness = checked_helpfulness
     if checked_recommend is not None:
         case.would_recommend = checked_recommend
+    session.flush()
+    return case
+
+
+@_store_operation("record whether suspension was considered")
+def record_suspension(session: Session, reference: str, answer: str) -> Case:
+    """Store whether suspension or exclusion was considered and whether it was used.
+
+    ``answer`` is one of SUSPENSION_ANSWERS (not_considered, considered_not_used, used).
+    """
+    case = _existing_case(session, reference)
+    if answer not in SUSPENSION_ANSWERS:
+        raise InvalidValue(f"suspension must be one of {', '.join(SUSPENSION_ANSWERS)}; got {answer!r}")
+    case.suspension_considered, case.suspension_used = SUSPENSION_ANSWERS[answer]
     session.flush()
     return case
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import yaml
 
 from bot.reflection import Route, next_questions, route_for
-from bot.reflection.questions import ALLOWED_VALUES, QUESTIONS, URGENT_ROUTES, YES_NO_QUESTIONS
+from bot.reflection.questions import ALLOWED_VALUES, QUESTIONS, URGENT_DOUBT_VALUES, URGENT_ROUTES, YES_NO_QUESTIONS
 
 REPO = Path(__file__).resolve().parents[2]
 RESPONSES = set(yaml.safe_load((REPO / "domain.yml").read_text())["responses"])
@@ -25,6 +25,9 @@ def every_assessment():
                 yield route_for(answers)
     for screen in URGENT_ROUTES + ("unsure",):
         yield route_for(dict(base, urgent_screen=screen, deliberate_harm="yes"))
+    for doubt in URGENT_DOUBT_VALUES:
+        for harm in ("yes", "no", "unsure"):
+            yield route_for(dict(base, urgent_screen="unsure", urgent_doubt=doubt, deliberate_harm=harm))
 
 
 def test_every_route_reason_and_unknown_has_a_response():

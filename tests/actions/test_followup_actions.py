@@ -18,7 +18,11 @@ from bot.store import FOLLOW_UP_STATUSES, get_case, record_case, session_scope
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((REPO / "domain.yml").read_text())
-CLEARED = [SlotSet("follow_up_reference", None), SlotSet("follow_up_status", None)]
+CLEARED = [
+    SlotSet("follow_up_reference", None),
+    SlotSet("follow_up_status", None),
+    SlotSet("follow_up_suspension", None),
+]
 
 
 def tracker(slots=None, text="", requested=None):
@@ -194,3 +198,26 @@ async def test_the_whole_form_run_fills_a_missed_reference(stored_case):
     text = f"update on case {stored_case}"
     events = await ValidateFollowUpForm().run(CollectingDispatcher(), tracker(text=text, requested=None), DOMAIN)
     assert SlotSet("follow_up_reference", stored_case) in events
+
+
+@pytest.mark.parametrize("answer, considered, used", [
+    ("not_considered", False, False), ("considered_not_used", True, False), ("used", True, True),
+])
+async def test_whether_suspension_was_considered_and_used_is_stored_with_the_update(
+    stored_case, answer, considered, used
+):
+    slots = {"follow_up_reference": stored_case, "follow_up_status": "formal_started", "follow_up_suspension": answer}
+    assert await ActionRecordFollowUp().run(CollectingDispatcher(), tracker(slots), DOMAIN) == CLEARED
+    with session_scope() as session:
+        case = get_case(session, stored_case)
+        assert (case.suspension_considered, case.suspension_used) == (considered, used)
+
+
+def test_an_unclear_suspension_answer_is_asked_again():
+    dispatcher = CollectingDispatcher()
+    form = ValidateFollowUpForm()
+    assert form.validate_follow_up_suspension("perhaps", dispatcher, tracker(), DOMAIN) == {"follow_up_suspension": None}
+    assert responses(dispatcher) == ["utter_invalid_follow_up_suspension"]
+    assert form.validate_follow_up_suspension("used", CollectingDispatcher(), tracker(), DOMAIN) == {
+        "follow_up_suspension": "used"
+    }

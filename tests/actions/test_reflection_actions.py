@@ -96,6 +96,11 @@ def test_free_text_good_outcome_keeps_only_the_category():
     ("mediation", "mediation"), ("formal", "formal"), ("hr_advice", "hr_advice"),
     ("I'll go ahead with the investigation", "formal"), ("speak to HR first", "hr_advice"),
     ("I think a fact-find", "fact_find"), ("banana", None), ("", None),
+    # Negated or deferred, a formal word names no formal process.
+    ("not a formal investigation", None), ("talk to HR before any investigation", "hr_advice"),
+    ("hearing their side first", "informal_conversation"), ("no disciplinary, I'll have a quiet word", "informal_conversation"),
+    ("I don't want to investigate", None), ("rather than a formal process, HR advice", "hr_advice"),
+    ("avoid a disciplinary", None), ("start a formal investigation", "formal"),
 ])
 def test_decision_from(text, expected):
     answers = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None)
@@ -105,16 +110,67 @@ def test_decision_from(text, expected):
 async def test_an_invalid_decision_is_asked_again_and_nothing_is_recorded():
     dispatcher = CollectingDispatcher()
     result = await ValidateReflectionForm().validate_decision("banana", dispatcher, tracker(FORMAL_ANSWERS), DOMAIN)
-    assert result == {"decision": None}
+    assert result == {"decision": None, "decision_pending": None}
     assert responses(dispatcher) == ["utter_invalid_decision"]
 
 
-async def test_a_valid_decision_is_recorded_as_it_is_accepted(outcome_store):
+@pytest.mark.parametrize("text,pending", [
+    ("not a formal investigation", None),
+    ("talk to HR before any investigation", "hr_advice"),
+    ("hearing their side first", "informal_conversation"),
+    ("I'll go ahead with the investigation", "formal"),
+])
+async def test_a_typed_decision_is_confirmed_back_before_anything_is_stored(outcome_store, text, pending):
+    answers = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None)
+    dispatcher = CollectingDispatcher()
+    result = await ValidateReflectionForm().validate_decision(text, dispatcher, tracker(answers, text=text), DOMAIN)
+    assert result == {"decision": None, "decision_pending": pending}
+    if pending is None:
+        assert responses(dispatcher) == ["utter_invalid_decision"]
+        return
+    assert responses(dispatcher) == ["utter_confirm_decision"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ["/affirm", "/deny"]
+    with session_scope() as session:
+        from bot.store.models import Case
+        assert session.query(Case).count() == 0
+
+
+def confirming(slots, intent, text):
+    confirm = tracker(slots, text=text)
+    confirm.latest_message["intent"] = {"name": intent}
+    return confirm
+
+
+async def test_a_confirmed_decision_is_stored_and_a_denied_one_is_asked_again(outcome_store):
+    answers = dict(FORMAL_ANSWERS, informal_conversation="no", pattern=None, decision_pending="hr_advice")
+    dispatcher = CollectingDispatcher()
+    denied = await ValidateReflectionForm().validate_decision("no", dispatcher, confirming(answers, "deny", "no"), DOMAIN)
+    assert denied == {"decision": None, "decision_pending": None}
+    assert responses(dispatcher) == ["utter_decision_not_confirmed"]
+    dispatcher = CollectingDispatcher()
+    result = await ValidateReflectionForm().validate_decision("yes", dispatcher, confirming(answers, "affirm", "yes"), DOMAIN)
+    assert result == {"decision": "hr_advice", "decision_pending": None, "case_reference": result["case_reference"]}
+    assert responses(dispatcher) == ["utter_case_recorded", "utter_summary"]
+    with session_scope() as session:
+        case = get_case(session, result["case_reference"])
+        assert case.decision == "hr_advice" and not case.override
+
+
+async def test_while_confirming_the_decision_question_is_not_repeated():
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskDecision().run(dispatcher, tracker(dict(FORMAL_ANSWERS, decision_pending="formal")), DOMAIN)
+    assert events == [] and responses(dispatcher) == []
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskDecision().run(dispatcher, tracker(dict(FORMAL_ANSWERS, route="formal_last_resort")), DOMAIN)
+    assert events == [] and responses(dispatcher) == ["utter_ask_decision"]
+
+
+async def test_a_button_decision_is_recorded_as_it_is_accepted(outcome_store):
     dispatcher = CollectingDispatcher()
     result = await ValidateReflectionForm().validate_decision(
-        "speak to HR first", dispatcher, tracker(FORMAL_ANSWERS), DOMAIN
+        "hr_advice", dispatcher, tracker(FORMAL_ANSWERS), DOMAIN
     )
-    assert result == {"decision": "hr_advice", "case_reference": result["case_reference"]}
+    assert result == {"decision": "hr_advice", "decision_pending": None, "case_reference": result["case_reference"]}
     assert responses(dispatcher) == ["utter_case_recorded", "utter_summary"]
     with session_scope() as session:
         assert get_case(session, result["case_reference"]).decision == "hr_advice"

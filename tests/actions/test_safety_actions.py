@@ -33,6 +33,7 @@ def action(name):
 
 
 NOTHING_IN_PROGRESS = [SlotSet("follow_up_reference", None), SlotSet("follow_up_status", None),
+                       SlotSet("follow_up_suspension", None),
                        SlotSet("erase_reference", None), SlotSet("erase_confirmed", None)]
 
 
@@ -145,3 +146,33 @@ async def test_staff_support_gives_rights_and_current_contacts():
     lines = " ".join(m["line"] for m in dispatcher.messages if m["response"] == "utter_contact")
     assert "Samaritans" in lines
     assert "Wellbeing Hub" not in lines
+
+
+def contact_lines(dispatcher):
+    return [m["line"] for m in dispatcher.messages if m["response"] == "utter_contact"]
+
+
+async def test_after_crisis_help_asking_for_a_person_offers_people_to_talk_to_now():
+    from actions.support import ActionRequestHuman
+
+    dispatcher = CollectingDispatcher()
+    events = [action("action_session_start"), user("i cant go on", "crisis"), action("action_crisis_support")]
+    await ActionRequestHuman().run(dispatcher, tracker(events=events), DOMAIN)
+    assert names(dispatcher)[0] == "utter_talk_to_someone_now"
+    assert names(dispatcher)[-1] == "utter_someone_you_trust"
+    lines = " ".join(contact_lines(dispatcher))
+    for wanted in ("Samaritans - call 116 123", "text SHOUT to 85258", "call 111, option 2",
+                   "Employee Assistance Programme", "Staff Wellbeing Service"):
+        assert wanted in lines
+    assert "HR Advice Line" not in lines and "Acas" not in lines
+
+
+async def test_a_manager_worried_about_a_colleague_who_asks_for_a_person_gets_hr_routes():
+    from actions.support import ActionRequestHuman
+
+    dispatcher = CollectingDispatcher()
+    events = [action("action_crisis_support"), action("action_session_start"),
+              user("my colleague said she wants to end it", "colleague_at_risk"), action("action_colleague_at_risk")]
+    await ActionRequestHuman().run(dispatcher, tracker(events=events), DOMAIN)
+    assert names(dispatcher)[0] == "utter_request_human"
+    assert "HR Advice Line" in " ".join(contact_lines(dispatcher))

@@ -64,7 +64,9 @@ def test_the_report_renders_its_charts_and_the_hand_counted_figures(pilot_page, 
     assert figures["cases"] == 8
     assert shown["Concerns reflected on"] == "8"
     assert shown["Escalated at once"] == str(figures["escalated"])
-    assert shown["Diversion rate"] == f"{round(figures['diversion_rate'] * 100)}%"
+    assert shown["Diversion rate"] == (
+        f"{round(figures['diversion_rate'] * 100)}% ({figures['diverted']} of {figures['decided']})"
+    )
     assert figures["demo_excluded"] == 2
     assert requests == [path.as_uri()], "the page must load nothing else"
     assert errors == []

@@ -33,9 +33,12 @@ CATALOGUE_IDS = {
     "system_review",
     "fact_find",
     "senior_hr_advice",
+    "specialist_check",
 }
 
 ROUTE_FITS = {
+    "check_first": {"specialist_check"},
+    "find_out_first": {"fact_find", "senior_hr_advice"},
     "health_support": {"occupational_health", "reasonable_adjustments", "wellbeing_support", "informal_conversation"},
     "system_learning": {"system_review", "training", "reflective_supervision", "informal_conversation"},
     "informal_resolution": {"informal_conversation", "restorative_conversation", "mediation", "fact_find"},
@@ -77,6 +80,17 @@ def test_at_most_four_alternatives_by_default_and_never_one_twice(route):
     suggested = ids(alternatives_for(route))
     assert len(suggested) == min(4, len(ROUTE_FITS[route]))
     assert len(suggested) == len(set(suggested))
+
+
+TALKS_TO_THE_PERSON = {"informal_conversation", "restorative_conversation", "mediation", "coaching",
+                       "reflective_supervision", "fact_find"}
+
+
+@pytest.mark.parametrize("concern_type", [None, "conduct", "relationships", "bullying", "other"])
+def test_a_doubt_to_check_first_never_offers_talking_to_the_person(concern_type):
+    offered = set(ids(alternatives_for("check_first", concern_type, limit=20)))
+    assert offered == {"specialist_check"}
+    assert not offered & TALKS_TO_THE_PERSON
 
 
 def test_escalating_now_has_no_alternatives():

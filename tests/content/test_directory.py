@@ -217,6 +217,7 @@ def test_a_key_written_twice_is_an_error_not_a_silent_overwrite(write_file, cont
     write_file(
         TRUST_FILE,
         "organisation: Example NHS Trust\n"
+        "nation: england\n"
         "entries:\n"
         "  - id: eap\n"
         "    name: EAP\n"
@@ -230,6 +231,7 @@ def test_phone_numbers_keep_their_leading_zero_even_without_quotes(write_file, c
     write_file(
         TRUST_FILE,
         "organisation: Example NHS Trust\n"
+        "nation: england\n"
         "entries:\n"
         "  - id: eap\n"
         "    name: EAP\n"

@@ -34,7 +34,7 @@ def restart_rasa(servers: Servers) -> None:
 
 
 def test_a_reflection_resumes_after_the_rasa_server_restarts(pause: Servers) -> None:
-    reflection = script("informal resolution, overridden by a formal decision")
+    reflection = script("an unsure health answer finds out first, overridden by a formal decision")
     turns = reflection["turns"]
     middle = len(turns) // 2
     sender = f"restart-{uuid.uuid4().hex}"

@@ -2,6 +2,7 @@
 import pytest
 
 from bot.reflection import Route, next_questions, route_for
+from bot.reflection.engine import decisive_unknowns
 from bot.reflection.questions import QUESTIONS
 
 CLEAR = {
@@ -36,7 +37,15 @@ ROUTE_CASES = [
     ("urgent fraud", with_(urgent_screen="fraud"), Route.ESCALATE_NOW, None, "fraud", ("urgent_fraud",)),
     ("urgent crime", with_(urgent_screen="crime"), Route.ESCALATE_NOW, None, "crime", ("urgent_crime",)),
     ("A deliberate harm from screen", with_(urgent_screen="deliberate_harm"), Route.ESCALATE_NOW, "A", "deliberate_harm", ("urgent_deliberate_harm",)),
-    ("A deliberate harm when screen unsure", with_(urgent_screen="unsure", deliberate_harm="yes"), Route.ESCALATE_NOW, "A", "deliberate_harm", ("urgent_deliberate_harm",)),
+    ("A deliberate harm when screen unsure", with_(urgent_screen="unsure", urgent_doubt="deliberate_harm", deliberate_harm="yes"), Route.ESCALATE_NOW, "A", "deliberate_harm", ("urgent_deliberate_harm",)),
+    ("unsure about danger is treated as danger", with_(urgent_screen="unsure", urgent_doubt="danger"), Route.ESCALATE_NOW, None, "danger", ("urgent_danger",)),
+    ("unsure about fraud: check first", with_(urgent_screen="unsure", urgent_doubt="fraud"), Route.CHECK_FIRST, None, None, ("check_first_fraud",)),
+    ("unsure about safeguarding: check first", with_(urgent_screen="unsure", urgent_doubt="safeguarding"), Route.CHECK_FIRST, None, None, ("check_first_safeguarding",)),
+    ("unsure about crime: check first", with_(urgent_screen="unsure", urgent_doubt="crime"), Route.CHECK_FIRST, None, None, ("check_first_crime",)),
+    ("unsure about several: check first", with_(urgent_screen="unsure", urgent_doubt="several"), Route.CHECK_FIRST, None, None, ("check_first_several",)),
+    ("unsure, kind not named yet: check first", with_(urgent_screen="unsure"), Route.CHECK_FIRST, None, None, ("check_first_several",)),
+    ("deliberate harm unsure: check first", with_(urgent_screen="unsure", urgent_doubt="deliberate_harm", deliberate_harm="unsure"), Route.CHECK_FIRST, None, None, ("check_first_deliberate_harm",)),
+    ("deliberate harm doubt cleared", with_(urgent_screen="unsure", urgent_doubt="deliberate_harm", deliberate_harm="no"), Route.FORMAL_LAST_RESORT, "G", None, ("no_exit_applies", "pattern_despite_support")),
     ("fraud concern type", {"concern_type": "fraud"}, Route.ESCALATE_NOW, None, "fraud", ("urgent_fraud",)),
     ("safeguarding concern type", {"concern_type": "safeguarding"}, Route.ESCALATE_NOW, None, "safeguarding", ("urgent_safeguarding",)),
     ("crime concern type", {"concern_type": "crime"}, Route.ESCALATE_NOW, None, "crime", ("urgent_crime",)),
@@ -56,8 +65,15 @@ ROUTE_CASES = [
     ("G pattern unknown", with_(pattern="unsure"), Route.DEVELOPMENT, "G", None, ("no_exit_applies", "pattern_unknown")),
     ("G formal last resort", CLEAR, Route.FORMAL_LAST_RESORT, "G", None, ("no_exit_applies", "pattern_despite_support")),
     ("G formal, capability", with_(concern_type="performance"), Route.FORMAL_LAST_RESORT, "G", None, ("no_exit_applies", "pattern_despite_support", "capability_route")),
-    ("G unknowns block formal", with_(health_mental="unsure"), Route.SENIOR_HR_ADVICE, "G", None, ("no_exit_applies", "pattern_despite_support", "unknowns_before_formal")),
-    ("G mitigation unsure", with_(mitigation="unsure"), Route.SENIOR_HR_ADVICE, "G", None, ("pattern_despite_support", "unknowns_before_formal")),
+    ("G informal unknown blocks formal", with_(informal_conversation="unsure", pattern="yes"), Route.INFORMAL_RESOLUTION, "G", None, ("no_exit_applies", "informal_conversation_unknown")),
+    # An unsure exit answer that could change the route: find out first, nothing aimed at the individual.
+    ("health unsure: find out first", with_(health_mental="unsure"), Route.FIND_OUT_FIRST, None, None, ("unsure_could_change_route",)),
+    ("substance unsure, first time: find out first", with_(health_substance="unsure", pattern="no"), Route.FIND_OUT_FIRST, None, None, ("unsure_could_change_route",)),
+    ("foresight unsure: find out first", with_(knowingly_departed="unsure"), Route.FIND_OUT_FIRST, None, None, ("unsure_could_change_route",)),
+    ("substitution unsure: find out first", with_(peers_same="unsure", informal_conversation="no"), Route.FIND_OUT_FIRST, None, None, ("unsure_could_change_route",)),
+    ("mitigation unsure: find out first", with_(mitigation="unsure"), Route.FIND_OUT_FIRST, None, None, ("unsure_could_change_route",)),
+    # Unsure whether a protocol exists cannot change a route that its unworkability already decides.
+    ("protocol unsure but unworkable: D stands", with_(protocol_exists="unsure", protocol_workable="no"), Route.SYSTEM_LEARNING, "D", None, ("protocol_workable_no",)),
 ]
 
 
@@ -70,18 +86,39 @@ def test_route_for(answers, route, guide_exit, urgent, reasons):
     assert assessment.reasons == reasons
 
 
-def test_unsure_never_takes_an_exit_and_is_reported():
+def test_all_unsure_health_is_not_development_for_the_individual():
     answers = with_(health_substance="unsure", health_physical="unsure", health_mental="unsure",
                     protocol_exists="unsure", peers_same="unsure", pattern="no")
     assessment = route_for(answers)
-    assert assessment.route == Route.DEVELOPMENT
+    assert assessment.route == Route.FIND_OUT_FIRST
     assert assessment.unknowns == ("health_substance", "health_physical", "health_mental", "protocol_exists", "peers_same")
+    assert decisive_unknowns(answers) == ("health_substance", "health_physical", "health_mental", "protocol_exists", "peers_same")
 
 
-def test_unsure_urgent_screen_is_an_unknown_and_asks_deliberate_harm():
-    answers = with_(urgent_screen="unsure", deliberate_harm="no")
+@pytest.mark.parametrize("question", ["health_substance", "health_physical", "health_mental", "protocol_exists",
+                                      "protocol_workable", "knowingly_departed", "peers_same", "missed_training",
+                                      "lacked_supervision", "mitigation"])
+@pytest.mark.parametrize("later", [dict(), dict(pattern="no"), dict(informal_conversation="no")])
+def test_unsure_at_an_exit_never_routes_like_no(question, later):
+    answers = with_(**{question: "unsure"}, **later)
+    as_no = with_(**{question: "no" if question not in ("protocol_exists", "protocol_workable", "knowingly_departed") else "yes"}, **later)
+    assert route_for(answers).route == Route.FIND_OUT_FIRST
+    assert route_for(as_no).route != Route.FIND_OUT_FIRST
+    assert question in route_for(answers).unknowns
+
+
+def test_unsure_urgent_screen_asks_which_kind_and_waits():
+    answers = {"concern_type": "conduct", "urgent_screen": "unsure"}
+    assert next_questions(answers) == ["concern_type", "urgent_screen", "urgent_doubt"]
+    assessment = route_for(answers)
+    assert assessment.route == Route.CHECK_FIRST
+    assert "urgent_screen" in assessment.unknowns
+
+
+def test_a_cleared_doubt_is_no_longer_unknown():
+    answers = with_(urgent_screen="unsure", urgent_doubt="deliberate_harm", deliberate_harm="no")
     assert "deliberate_harm" in next_questions(answers)
-    assert "urgent_screen" in route_for(answers).unknowns
+    assert "urgent_screen" not in route_for(answers).unknowns
 
 
 def test_answered_no_on_the_screen_does_not_ask_deliberate_harm():
@@ -94,8 +131,12 @@ SKIP_CASES = [
                    "lacked_supervision", "mitigation", "informal_conversation", "good_outcome"]),
     ("urgent concern type", {"concern_type": "fraud"}, ["concern_type"]),
     ("urgent screen", {"concern_type": "conduct", "urgent_screen": "danger"}, ["concern_type", "urgent_screen"]),
-    ("deliberate harm yes", {"concern_type": "conduct", "urgent_screen": "unsure", "deliberate_harm": "yes"},
-     ["concern_type", "urgent_screen", "deliberate_harm"]),
+    ("deliberate harm yes", {"concern_type": "conduct", "urgent_screen": "unsure", "urgent_doubt": "deliberate_harm", "deliberate_harm": "yes"},
+     ["concern_type", "urgent_screen", "urgent_doubt", "deliberate_harm"]),
+    ("deliberate harm unsure waits", {"concern_type": "conduct", "urgent_screen": "unsure", "urgent_doubt": "deliberate_harm", "deliberate_harm": "unsure"},
+     ["concern_type", "urgent_screen", "urgent_doubt", "deliberate_harm"]),
+    ("possible fraud waits", {"concern_type": "conduct", "urgent_screen": "unsure", "urgent_doubt": "fraud"},
+     ["concern_type", "urgent_screen", "urgent_doubt"]),
     ("health exit skips steps 3 to 5 and pattern", {"concern_type": "conduct", "urgent_screen": "none", "health_substance": "yes"},
      ["concern_type", "urgent_screen", "health_substance", "health_spotted_earlier", "informal_conversation", "good_outcome"]),
     ("foresight exit", {"urgent_screen": "none", "health_substance": "no", "health_physical": "no", "health_mental": "no",
@@ -106,11 +147,11 @@ SKIP_CASES = [
      ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental", "protocol_exists",
       "protocol_workable", "knowingly_departed", "peers_same", "missed_training", "informal_conversation", "good_outcome"]),
     ("mitigation yes skips pattern", with_(mitigation="yes"),
-     [q for q in QUESTIONS if q not in ("deliberate_harm", "health_spotted_earlier", "pattern")]),
+     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier", "pattern")]),
     ("no informal conversation skips pattern", with_(informal_conversation="no"),
-     [q for q in QUESTIONS if q not in ("deliberate_harm", "health_spotted_earlier", "pattern")]),
+     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier", "pattern")]),
     ("informal conversation asks about a pattern", with_(pattern=None),
-     [q for q in QUESTIONS if q not in ("deliberate_harm", "health_spotted_earlier")]),
+     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier")]),
 ]
 
 

@@ -117,6 +117,9 @@ EXPECTED_ALL = {
     "diversion_rate": 0.6,
     "followed_up": 3,
     "diverted_then_formal": 1,
+    "undecided": 0,
+    "diverted_followed_up": 2,
+    "diverted_then_formal_rate": 0.5,
     "by_concern_type": {
         "conduct": 3,
         "clinical_practice": 2,
@@ -175,6 +178,10 @@ EXPECTED_ALL = {
             "diversion_rate": 0.5,
         },
     ],
+    "suppressed_below": 1,
+    "suspension_answered": 0,
+    "suspension_considered": 0,
+    "suspension_used": 0,
 }
 
 # 1 February to 5 March, both days included: D, E and F, plus demo cases I and J left out.

@@ -31,30 +31,32 @@ CHART_IDS = (
 
 def html_page(rows=None, with_estimate=True) -> str:
     rows = case_rows() if rows is None else rows
-    figures = pilot_figures(rows)
+    figures = pilot_figures(rows, suppress_below=1)
     estimate = impact_estimate(figures, 12000, 156) if with_estimate else None
     return render_html(figures, ReportPeriod(), utc(2025, 4, 1, 9), estimate)
 
 
 def test_the_table_shows_the_headline_figures_and_the_period():
-    figures = pilot_figures(case_rows())
+    figures = pilot_figures(case_rows(), suppress_below=1)
     table = render_table(
         figures, ReportPeriod(since=date(2025, 1, 1), organisation="example-trust")
     )
     assert "from 2025-01-01, example-trust" in table
     assert re.search(r"Concerns reflected on\s+8\n", table)
-    assert re.search(r"Diverted from a formal process\s+3\n", table)
-    assert re.search(r"Diversion rate\s+60%\n", table)
+    assert re.search(r"Diverted from a formal investigation\s+3\n", table)
+    assert re.search(r"Diversion rate\s+60% \(3 of 5\)\n", table)
+    assert re.search(r"Diverted, later formal after all\s+50% \(1 of 2\)\n", table)
     assert re.search(r"Demo cases left out\s+2\n", table)
     assert "Escalated at once (do not delay)" in table
     assert "Impact estimate" not in table
 
 
 def test_the_table_prints_the_estimate_with_its_assumptions():
-    figures = pilot_figures(case_rows())
+    figures = pilot_figures(case_rows(), suppress_below=1)
     table = render_table(figures, ReportPeriod(), impact_estimate(figures, 12000, 156))
     assert re.search(r"Investigation cost possibly avoided\s+£36,000\n", table)
-    assert re.search(r"Investigation days possibly avoided\s+468\n", table)
+    assert re.search(r"Elapsed case days possibly avoided\s+468\n", table)
+    assert "not sickness days" in table and "set by the organisation" not in table
     assert "Assumptions:" in table and "upper estimate" in table
 
 

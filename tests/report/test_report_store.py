@@ -35,11 +35,19 @@ def pilot_store(tmp_path_factory) -> Iterator[str]:
 def figures_from_store(url: str, period: ReportPeriod) -> dict:
     with session_scope(url) as session:
         rows = load_case_rows(session, period)
-    return pilot_figures(rows).as_dict()
+    return pilot_figures(rows, suppress_below=1).as_dict()
 
 
-def report_json(url: str, *options: str) -> dict:
-    environment = dict(os.environ, PAUSE_DATABASE_URL=url, RASA_TELEMETRY_ENABLED="false")
+def report_json(url: str, *options: str, cost: str = "", suppress_below: str = "1") -> dict:
+    environment = dict(
+        os.environ,
+        PAUSE_DATABASE_URL=url,
+        RASA_TELEMETRY_ENABLED="false",
+        PAUSE_REPORT_SUPPRESS_BELOW=suppress_below,
+    )
+    environment.pop("PAUSE_INVESTIGATION_COST_GBP", None)
+    if cost:
+        environment["PAUSE_INVESTIGATION_COST_GBP"] = cost
     finished = subprocess.run(
         [sys.executable, "-m", "bot", "report", "--json", *options],
         cwd=REPO_ROOT,
@@ -87,8 +95,16 @@ def test_report_json_on_the_command_line_gives_the_hand_count(pilot_store):
     ):
         assert key in report
     assert report["period"] == {"since": None, "until": None, "organisation": None}
-    assert report["impact_estimate"]["cost_avoided_gbp"] == 36000
-    assert report["impact_estimate"]["investigation_days_avoided"] == 468
+    # Pause has no sourced cost of its own: no estimate until the organisation sets one.
+    assert report["impact_estimate"] is None
+
+
+def test_the_impact_estimate_uses_only_the_organisations_own_cost(pilot_store):
+    estimate = report_json(pilot_store, cost="9000")["impact_estimate"]
+    assert estimate["cost_avoided_gbp"] == 27000
+    assert estimate["investigation_days_avoided"] == 468
+    assert estimate["investigation_days_are"] == "elapsed case days, not sickness days"
+    assert any("the organisation's own figure" in line for line in estimate["assumptions"])
 
 
 def test_report_json_options_select_the_period_and_organisation(pilot_store):
@@ -100,3 +116,13 @@ def test_report_json_options_select_the_period_and_organisation(pilot_store):
     )
     assert_figures(organisation_report, EXPECTED_OTHER_TRUST)
     assert organisation_report["impact_estimate"] is None
+
+
+def test_report_json_on_the_command_line_suppresses_small_counts_by_default(pilot_store):
+    environment_default = report_json(pilot_store, suppress_below="5")
+    assert environment_default["suppressed_below"] == 5
+    assert set(environment_default["by_concern_type"].values()) == {None}
+    assert environment_default["cases"] == EXPECTED_ALL["cases"]
+    # The configured organisation's own pre-pilot baseline comes with the figures.
+    assert environment_default["baseline"]["per_1000_staff"] == 7.5
+    assert "71%" in environment_default["baseline"]["note"]

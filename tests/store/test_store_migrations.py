@@ -81,5 +81,8 @@ def test_downgrade_to_base_removes_the_tables(empty_store_url):
 
 def test_migration_files_have_descriptive_names():
     versions = sorted(path.name for path in (MIGRATIONS_DIR / "versions").glob("*.py"))
-    assert versions == ["0001_create_cases_and_follow_ups.py"]
-    assert head_revision() == "0001_cases_and_follow_ups"
+    assert versions == [
+        "0001_create_cases_and_follow_ups.py",
+        "0002_record_suspension_considered_and_used.py",
+    ]
+    assert head_revision() == "0002_suspension_considered_used"

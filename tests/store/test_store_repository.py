@@ -22,6 +22,7 @@ from bot.store import (
     purge_older_than,
     record_case,
     record_feedback,
+    record_suspension,
     repository,
     session_scope,
     set_decision,
@@ -369,3 +370,18 @@ def test_purge_needs_a_timezone_aware_cutoff(store_url):
     with session_scope(store_url) as session:
         with pytest.raises(InvalidValue):
             purge_older_than(session, datetime(2025, 1, 1))
+
+
+def test_whether_suspension_was_considered_and_used_is_recorded(store_url):
+    with session_scope(store_url) as session:
+        reference = record_case(session, **a_case()).reference
+        assert get_case(session, reference).suspension_considered is None
+        case = record_suspension(session, reference, "considered_not_used")
+        assert (case.suspension_considered, case.suspension_used) == (True, False)
+        with pytest.raises(InvalidValue):
+            record_suspension(session, reference, "maybe")
+    with session_scope(store_url) as session:
+        record_suspension(session, reference, "used")
+    with session_scope(store_url) as session:
+        case = get_case(session, reference)
+        assert (case.suspension_considered, case.suspension_used) == (True, True)
