@@ -1,6 +1,6 @@
 """Judge Pause's understanding on an evaluation set, through the whole pipeline.
 
-    python -m tests.nlu.evaluate [--set frozen|dev|dev2] [--out results/nlu] [--show-misses] [--strict]
+    python -m tests.nlu.evaluate [--set frozen|dev|dev2|dev3] [--out results/nlu] [--show-misses] [--strict]
 
 A real Pause (trained model, Rasa server, action server) is started. Every message is sent as the
 first message of a new conversation over the REST channel, and parsed through Rasa's HTTP API:

@@ -1,7 +1,7 @@
 """The evaluation sets of the understanding work: frozen (judged, never tuned on) and dev (tuned on).
 
-Each kind of set lives in tests/nlu/frozen/, tests/nlu/dev/ and tests/nlu/dev2/ (a second
-development round by another writer):
+Each kind of set lives in tests/nlu/frozen/, tests/nlu/dev/, tests/nlu/dev2/ and tests/nlu/dev3/
+(second and third development rounds by other writers):
 - ``intents.yml``: Rasa NLU YAML, one intent per block, plain text examples;
 - ``crisis.yml``: ``crisis:`` items with ``text``, ``about`` (writer or colleague) and ``kind``;
 - ``lookalikes.yml``: ``lookalikes:`` items with ``text`` and ``kind`` (never anyone at risk now).
@@ -15,9 +15,9 @@ from typing import Dict, List
 import yaml
 
 HERE = Path(__file__).resolve().parent
-SETS = ("frozen", "dev", "dev2")
+SETS = ("frozen", "dev", "dev2", "dev3")
 # The sets that are tuned on.
-DEV_SETS = ("dev", "dev2")
+DEV_SETS = ("dev", "dev2", "dev3")
 
 
 @dataclass(frozen=True)
