@@ -646,6 +646,23 @@ class _Resolver:
         first, last = _sentence_bounds(self.doc, start, end)
         return any(self.doc[index].norm_ in words for index in range(first, last))
 
+    def sentence_affirms(self, start: int, end: int, words: FrozenSet[str]) -> bool:
+        """True when the sentence holds one of these words that is not denied.
+
+        A writer who rules the ordinary reading out ("not in a holiday way", "and I don't mean
+        resigning") has not made the sentence about a holiday or a new job: a negation within
+        the three words before such a word takes it away.
+        """
+        if not words:
+            return False
+        first, last = _sentence_bounds(self.doc, start, end)
+        for index in range(first, last):
+            if self.doc[index].norm_ in words and not any(
+                self.doc[before].norm_ in self.compiled.negators for before in range(max(first, index - 3), index)
+            ):
+                return True
+        return False
+
 
 def _quoted_spans(doc: Doc) -> List[Tuple[int, int]]:
     """(opening, closing) token indexes of each quotation: quote marks paired in order."""
@@ -685,7 +702,7 @@ def assess_doc(doc: Doc) -> SafetySignal:
             continue
         if rule.negatable and resolver.negated(start):
             continue
-        if resolver.sentence_has(start, end, compiled.unless_words[rule.name]):
+        if resolver.sentence_affirms(start, end, compiled.unless_words[rule.name]):
             continue
         if (target == OTHER or not explicit or rule.topic) and resolver.sentence_has(start, end, compiled.story_words):
             continue

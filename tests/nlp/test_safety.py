@@ -35,6 +35,9 @@ WRITER_IN_CRISIS = [
     "i'm not saying i want to die but i think about it",
     "I'd rather die than face that panel",
     "I've been trying not to hurt myself",
+    "I keep thinking about vanishing for good",
+    "i want to disappear forever and i dont mean resigning",
+    "thinking of disappearing permanently, not a job thing",
 ]
 
 NOT_A_CRISIS = [
@@ -59,6 +62,8 @@ NOT_A_CRISIS = [
     "I'm thinking of jumping ship",
     "I won't be here tomorrow, I'm on leave",
     "I didn't wake up in time for my shift",
+    "I won't be here much longer, I've handed in my notice",
+    "I want to disappear for good on a long holiday after this",
 ]
 
 COLLEAGUE_AT_RISK = [
