@@ -40,7 +40,7 @@ $(SPACY_MODEL)/meta.json: $(BIN)/.installed bot/nlp/pipeline.py bot/nlp/__main__
 
 spacy: $(SPACY_MODEL)/meta.json ## Build the project's own spaCy pipeline (blank English, spelling rules, trained name recogniser)
 
-$(MODEL): $(BIN)/.installed $(TRAINING_FILES) $(wildcard components/*.py)
+$(MODEL): $(BIN)/.installed $(TRAINING_FILES) $(wildcard components/*.py) $(wildcard bot/nlp/risk/*.yml)
 	$(RASA) train --fixed-model-name pause --out models --quiet
 	touch $@
 
