@@ -169,10 +169,13 @@ def _fairness(fairness: FairnessFigures) -> str:
         f"{percent(fairness.fairness_check_concern_rate)} ({fairness.fairness_check_concerns} of {asked})"
     )
     parts.append(f"<p>Fairness check answered no or not sure: <strong>{escape(share)}</strong>.</p>")
-    if fairness.decisions_after_concern:
-        parts.append(
-            bar_chart("decisions-after-fairness-concern", "Decided after a fairness check of no or not sure", _labelled(fairness.decisions_after_concern))
+    parts.append(
+        bar_chart(
+            "decisions-after-fairness-concern",
+            "Decided after a fairness check of no or not sure",
+            _labelled(fairness.decisions_after_concern),
         )
+    )
     if fairness.by_staff_group:
         parts.append(_group_table("staff-groups", "Staff group", fairness.by_staff_group, below))
     if fairness.by_employment:
