@@ -128,7 +128,7 @@ _EMPLOYMENT_WORDS: Sequence[Tuple[str, Pattern[str]]] = (
         "substantive",
         re.compile(
             r"\b(substantive|permanent|fixed[- ]term|directly employed|employed by us|our own staff|"
-            r"own staff|on contract|contracted|staff member|employee)\b",
+            r"own staff|on contract|contracted)\b",
             re.I,
         ),
     ),

@@ -102,6 +102,7 @@ def test_every_employment_button_is_accepted_as_it_is(value):
         ("agency nurse", "agency"),
         ("bank or agency, not sure which", NOT_STATED),
         ("bank and agency", None),
+        ("bank, employee number 10234567", "bank"),
         ("locum", None),
         ("rather not say", NOT_STATED),
     ],
