@@ -1,13 +1,17 @@
 """Equality monitoring in the reflection form: asked only when switched on, stored only as groups."""
 import pytest
 from rasa_sdk.events import SlotSet
+from sqlalchemy import create_engine, text
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import reset_reflection
+from actions.erase import ActionEraseCase
 from actions.reflection import ValidateReflectionForm, record_decision
 from bot.content.directory import _load_directory
+from bot.equality import ALLOWED, SKIP_ALL, SLOT_COLUMNS
 from bot.settings import get_settings
 from bot.store import get_case, session_scope
+from tests.actions.test_erase_actions import tracker as erase_tracker
 from tests.actions.test_reflection_actions import DOMAIN, FORMAL_ANSWERS, responses, tracker
 from tests.support.equality import content_with_monitoring
 
@@ -119,11 +123,23 @@ def test_a_new_reflection_starts_with_no_monitoring_answers():
 
 
 def test_every_group_button_sends_a_group_the_store_accepts():
-    from bot.equality import ALLOWED, SKIP_ALL, SLOT_COLUMNS
-
     for slot, column in SLOT_COLUMNS.items():
         buttons = DOMAIN["responses"][f"utter_ask_{slot}"][0]["buttons"]
         values = [button["payload"].split('"')[-2] for button in buttons]
         assert all(button["payload"].startswith(f'/inform{{"{column}": ') for button in buttons)
         extra = [SKIP_ALL] if column == "ethnic_group" else []
         assert values == [*ALLOWED[column], *extra]
+
+
+async def test_erasing_the_case_in_the_chat_removes_its_groups(outcome_store, monitoring_on):
+    reference, slots = recorded_case()
+    ValidateReflectionForm().validate_equality_ethnic_group("skip_all", CollectingDispatcher(), tracker(slots), DOMAIN)
+    assert groups(reference) == ("not_stated", "not_stated", "not_stated")
+    await ActionEraseCase().run(
+        CollectingDispatcher(), erase_tracker({"erase_reference": reference, "erase_confirmed": "yes"}), DOMAIN
+    )
+    engine = create_engine(outcome_store, future=True)
+    with engine.connect() as connection:
+        left = connection.execute(text("SELECT ethnic_group, staff_group, employment_type FROM cases")).all()
+    engine.dispose()
+    assert left == []
