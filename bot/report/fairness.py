@@ -32,6 +32,7 @@ _Z95 = 1.96
 FAIRNESS_CONCERNS = ("no", "unsure")
 FAIRNESS_ANSWERS = ("yes",) + FAIRNESS_CONCERNS
 
+FORMAL_MEANS = "a formal disciplinary process (decision 'formal'); the capability procedure is not counted"
 NO_MONITORING_NOTE = (
     "No equality monitoring answers were recorded for this period, so there is no figure to show. "
     "Monitoring is off unless the organisation switches it on in its content file."
@@ -211,7 +212,7 @@ class FairnessFigures:
             "fairness_check_no_or_unsure": self.fairness_check_concerns,
             "fairness_check_no_or_unsure_rate": self.fairness_check_concern_rate,
             "decisions_after_no_or_unsure": dict(self.decisions_after_concern),
-            "formal_means": "a formal disciplinary process (decision 'formal'); the capability procedure is not counted",
+            "formal_means": FORMAL_MEANS,
         }
 
 
@@ -243,14 +244,15 @@ def fairness_figures(rows: Sequence[CaseRow], below: int = 1) -> FairnessFigures
         ),
         fairness_check_asked=len(checked),
         fairness_check_concerns=len(concerns),
-        decisions_after_concern={
-            decision: _shown(count, below)
-            for decision, count in sorted(
-                Counter(row.decision for row in concerns if row.decision).items(), key=lambda item: (-item[1], item[0])
-            )
-        },
+        decisions_after_concern=_decision_counts(concerns, below),
         suppressed_below=below,
     )
+
+
+def _decision_counts(rows: Sequence[CaseRow], below: int) -> Dict[str, Optional[int]]:
+    """How many of the rows ended in each decision, most first, small counts suppressed."""
+    counts = Counter(row.decision for row in rows if row.decision)
+    return {decision: _shown(count, below) for decision, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
 
 
 def _grouped(rows: Iterable[CaseRow], attribute: str) -> Dict[str, list]:

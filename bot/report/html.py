@@ -158,16 +158,21 @@ def _fairness(fairness: FairnessFigures) -> str:
         parts.append(_group_table("ethnic-groups", "Ethnic group", fairness.by_ethnic_group, below))
     likelihood = fairness.relative_likelihood
     if likelihood is not None and likelihood.value is not None:
-        interval = "" if likelihood.low is None else f" (approximate 95% interval {likelihood.low:.2f} to {likelihood.high:.2f})"
+        interval = ""
+        if likelihood.low is not None:
+            interval = f" (approximate 95% interval {likelihood.low:.2f} to {likelihood.high:.2f})"
         parts.append(
             "<p>Relative likelihood of a formal process, Black and minority ethnic compared with white "
-            f"colleagues (the form of WRES indicator 3): <strong>{likelihood.value:.2f}</strong>{escape(interval)}.</p>"
+            "colleagues (the form of WRES indicator 3): "
+            f"<strong>{likelihood.value:.2f}</strong>{escape(interval)}.</p>"
         )
     parts.append(f'<p class="note">{escape(fairness.note)}</p>')
-    asked = fairness.fairness_check_asked
-    share = "-" if fairness.fairness_check_concern_rate is None else (
-        f"{percent(fairness.fairness_check_concern_rate)} ({fairness.fairness_check_concerns} of {asked})"
-    )
+    share = "-"
+    if fairness.fairness_check_concern_rate is not None:
+        share = (
+            f"{percent(fairness.fairness_check_concern_rate)} "
+            f"({fairness.fairness_check_concerns} of {fairness.fairness_check_asked})"
+        )
     parts.append(f"<p>Fairness check answered no or not sure: <strong>{escape(share)}</strong>.</p>")
     parts.append(
         bar_chart(

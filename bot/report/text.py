@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
-
 import textwrap
+from typing import Dict, List, Optional, Tuple
 
 from bot.report.fairness import FairnessFigures, GroupFigures
 from bot.report.figures import BASELINE_NOTE, BaselineFigures, ImpactEstimate, PilotFigures, rate
@@ -132,25 +131,35 @@ def fairness_lines(fairness: FairnessFigures) -> List[str]:
     ]
     likelihood = fairness.relative_likelihood
     if likelihood is not None:
-        items.append(("Relative likelihood of formal, BME vs white", _likelihood(likelihood.value, likelihood.low, likelihood.high)))
-    items.append(
-        (
-            "Fairness check answered no or not sure",
-            _share(fairness.fairness_check_concern_rate, fairness.fairness_check_concerns, fairness.fairness_check_asked),
+        items.append(
+            (
+                "Relative likelihood of formal, BME vs white",
+                _likelihood(likelihood.value, likelihood.low, likelihood.high),
+            )
         )
+    concerns = _share(
+        fairness.fairness_check_concern_rate, fairness.fairness_check_concerns, fairness.fairness_check_asked
     )
+    items.append(("Fairness check answered no or not sure", concerns))
     lines = _section("Fairness", items)
     lines += textwrap.wrap(fairness.note, 96) + [""]
     if fairness.decisions_after_concern:
-        lines += _section("Decided after a fairness check of no or not sure", _labelled(fairness.decisions_after_concern, below))
-    for title, groups in (("Formal of cases, by staff group", fairness.by_staff_group), ("Formal of cases, by employment", fairness.by_employment)):
+        lines += _section(
+            "Decided after a fairness check of no or not sure",
+            _labelled(fairness.decisions_after_concern, below),
+        )
+    breakdowns = (
+        ("Formal of cases, by staff group", fairness.by_staff_group),
+        ("Formal of cases, by employment", fairness.by_employment),
+    )
+    for title, groups in breakdowns:
         if groups:
             lines += _section(title, [(label(group.group), _group_share(group, below)) for group in groups])
     return lines
 
 
 def _group_share(group: GroupFigures, below: int) -> str:
-    """ "2 of 10 (20%)", with "<5" for a suppressed count."""
+    """A group's formal decisions of its cases, e.g. "2 of 10 (20%)"; a suppressed count reads "<5"."""
     cases = f"<{below}" if group.cases is None else str(group.cases)
     formal = f"<{below}" if group.formal is None else str(group.formal)
     shown = f"{formal} of {cases}"
@@ -158,6 +167,7 @@ def _group_share(group: GroupFigures, below: int) -> str:
 
 
 def _likelihood(value: Optional[float], low: Optional[float], high: Optional[float]) -> str:
+    """The relative likelihood with its interval when there is one; "-" when there is no figure."""
     if value is None:
         return "-"
     return f"{value:.2f}" if low is None else f"{value:.2f} (95%: {low:.2f}-{high:.2f})"
