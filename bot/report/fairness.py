@@ -252,7 +252,8 @@ def fairness_figures(rows: Sequence[CaseRow], below: int = 1) -> FairnessFigures
 def _decision_counts(rows: Sequence[CaseRow], below: int) -> Dict[str, Optional[int]]:
     """How many of the rows ended in each decision, most first, small counts suppressed."""
     counts = Counter(row.decision for row in rows if row.decision)
-    return {decision: _shown(count, below) for decision, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))}
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return {decision: _shown(count, below) for decision, count in ordered}
 
 
 def _grouped(rows: Iterable[CaseRow], attribute: str) -> Dict[str, list]:
