@@ -7,11 +7,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.directory import SignpostDirectory, contact_line
+from bot.equality import MONITORING_SLOTS
 from bot.reflection.questions import QUESTIONS
 
 FORM = "reflection_form"
 # Slots the reflection fills beyond the Guide's questions.
-AFTER_QUESTIONS = ("decision", "decision_pending", "feedback_helpful", "feedback_recommend")
+AFTER_QUESTIONS = ("decision", "decision_pending", "feedback_helpful", "feedback_recommend") + MONITORING_SLOTS
 REFLECTION_SLOTS = QUESTIONS + AFTER_QUESTIONS + ("route", "case_reference")
 
 

@@ -19,6 +19,7 @@ from actions.common import (
     send_check_contacts,
     send_contacts,
 )
+from actions.equality import EqualityMonitoringValidation, introduce_monitoring, monitoring_slots
 from bot.content.alternatives import alternatives_for, get_alternative
 from bot.outcomes import ESCALATED, FORMAL, HR_ADVICE, is_override, record_reflection, save_feedback
 from bot.reflection import Assessment, Route, next_questions, route_for
@@ -102,7 +103,7 @@ def is_button_decision(value: Any, answers: Dict[str, Optional[str]]) -> bool:
     return value in decision_options(route_for(answers), answers.get("concern_type"))
 
 
-class ValidateReflectionForm(FormValidationAction):
+class ValidateReflectionForm(EqualityMonitoringValidation, FormValidationAction):
     """Validates each answer and applies the Guide's skip logic through required_slots."""
 
     def name(self) -> Text:
@@ -119,7 +120,7 @@ class ValidateReflectionForm(FormValidationAction):
         questions = next_questions(answers)
         if route_for(answers).route == Route.ESCALATE_NOW:
             return questions
-        after = ["decision", "feedback_helpful"]
+        after = ["decision", *monitoring_slots(tracker), "feedback_helpful"]
         if tracker.get_slot("feedback_helpful") != "skip":
             after.append("feedback_recommend")
         return questions + after
@@ -191,7 +192,9 @@ class ValidateReflectionForm(FormValidationAction):
         dispatcher: CollectingDispatcher, tracker: Tracker, decision: str, domain: DomainDict
     ) -> Dict[Text, Any]:
         # The decision completes the reflection: it is stored now, before feedback is asked for.
-        return {"decision": decision, "decision_pending": None, **record_decision(dispatcher, tracker, decision, domain)}
+        recorded = record_decision(dispatcher, tracker, decision, domain)
+        introduce_monitoring(dispatcher, recorded, demo=bool(tracker.get_slot("demo_mode")))
+        return {"decision": decision, "decision_pending": None, **recorded}
 
     def validate_feedback_helpful(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -3,7 +3,8 @@ from typing import Mapping, Optional
 
 from bot.reflection import Assessment, Route
 from bot.reflection.questions import QUESTIONS
-from bot.store import record_case, record_feedback, session_scope
+from bot.equality import SLOT_COLUMNS
+from bot.store import record_case, record_equality, record_feedback, session_scope
 
 FORMAL = "formal"
 ESCALATED = "escalated"
@@ -56,3 +57,12 @@ def save_feedback(reference: str, helpfulness: Optional[str], would_recommend: O
         return
     with session_scope() as session:
         record_feedback(session, reference, helpfulness=rating, would_recommend=recommend)
+
+
+def save_equality(reference: str, answers: Mapping[str, Optional[str]]) -> None:
+    """Store the equality monitoring groups answered so far (by slot) on a recorded case."""
+    groups = {column: answers.get(slot) for slot, column in SLOT_COLUMNS.items() if answers.get(slot)}
+    if not groups:
+        return
+    with session_scope() as session:
+        record_equality(session, reference, **groups)

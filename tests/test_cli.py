@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterator, Tuple
 
 import pytest
+from sqlalchemy import text
 
 from bot.cli import build_parser, main
 from bot.settings import REPO_ROOT, get_settings
-from bot.store import add_follow_up, dispose_engines, get_case, record_case, session_scope
+from bot.store import add_follow_up, dispose_engines, get_case, record_case, record_equality, session_scope
 from bot.store.migrate import upgrade
 
 
@@ -88,10 +89,10 @@ def test_db_upgrade_sets_up_a_fresh_store_and_status_reports_it(store_url, capsy
     assert exit_code == 1
     exit_code, out, _ = run(capsys, "db", "upgrade")
     assert exit_code == 0
-    assert "0002_suspension_considered_used" in out
+    assert "0003_equality_monitoring" in out
     exit_code, out, _ = run(capsys, "db", "status")
     assert exit_code == 0
-    assert "Current revision: 0002_suspension_considered_used" in out
+    assert "Current revision: 0003_equality_monitoring" in out
     assert run(capsys, "db", "upgrade")[0] == 0
 
 
@@ -184,6 +185,20 @@ def test_purge_uses_the_retention_period_and_is_idempotent(migrated_store, capsy
     with session_scope(migrated_store) as session:
         assert get_case(session, old) is None
         assert get_case(session, recent) is None
+
+
+def test_erase_and_the_retention_purge_remove_the_equality_monitoring_groups(migrated_store, capsys, monkeypatch):
+    old, erased, kept = (store_case(migrated_store, days_old=days) for days in (40, 1, 1))
+    with session_scope(migrated_store) as session:
+        for reference, group in ((old, "white"), (erased, "bme"), (kept, "not_stated")):
+            record_equality(session, reference, ethnic_group=group, staff_group="other", employment_type="bank")
+    assert run(capsys, "erase", erased)[0] == 0
+    monkeypatch.setenv("PAUSE_RETENTION_DAYS", "30")
+    get_settings.cache_clear()
+    assert run(capsys, "purge")[0] == 0
+    with session_scope(migrated_store) as session:
+        stored = session.execute(text("SELECT ethnic_group, staff_group, employment_type FROM cases")).all()
+    assert [tuple(row) for row in stored] == [("not_stated", "other", "bank")]
 
 
 def test_erase_removes_one_case_and_says_whether_it_existed(migrated_store, capsys):

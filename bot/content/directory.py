@@ -190,7 +190,8 @@ class Baseline(ContentModel):
 class DirectoryFile:
     """What one directory file holds: its well-formed entries and a problem per malformed one.
 
-    An organisation's file also names its nation and may hold its pre-pilot baseline.
+    An organisation's file also names its nation, may hold its pre-pilot baseline and may switch
+    equality monitoring on.
     """
 
     label: str
@@ -200,6 +201,7 @@ class DirectoryFile:
     problems: Tuple[str, ...]
     nation: Optional[str] = None
     baseline: Optional[Baseline] = None
+    equality_monitoring: bool = False
 
 
 class SignpostDirectory:
@@ -212,8 +214,12 @@ class SignpostDirectory:
         organisation_name: str,
         nation: Optional[str] = None,
         baseline: Optional[Baseline] = None,
+        equality_monitoring: bool = False,
     ) -> None:
         self.nation = nation
+        # Asking for the colleague's ethnic group is special category data: off unless the
+        # organisation has decided, with its data protection officer, to switch it on.
+        self.equality_monitoring = equality_monitoring
         self._entries: Tuple[Entry, ...] = tuple(entry for entry in entries if entry.is_for_nation(nation))
         self.organisation = organisation
         self.organisation_name = organisation_name
@@ -298,6 +304,7 @@ def read_directory_file(content_dir: Path, label: str, scope: str) -> DirectoryF
     organisation_name = None
     nation = None
     baseline = None
+    equality_monitoring = False
     if scope != NATIONAL:
         nation = data.get("nation")
         if nation not in NATIONS:
@@ -309,6 +316,8 @@ def read_directory_file(content_dir: Path, label: str, scope: str) -> DirectoryF
         if data.get("baseline") is not None:
             baseline, baseline_problems = read_block(Baseline, data["baseline"])
             problems += [f"{label}: baseline: {problem}" for problem in baseline_problems]
+        equality_monitoring, monitoring_problems = _equality_monitoring(data.get("equality_monitoring"), label)
+        problems += monitoring_problems
         organisation_name = data.get("organisation")
         if isinstance(organisation_name, str) and organisation_name.strip():
             organisation_name = " ".join(organisation_name.split())
@@ -326,7 +335,17 @@ def read_directory_file(content_dir: Path, label: str, scope: str) -> DirectoryF
         raw_entries = []
     entries, entry_problems = read_blocks(Entry, raw_entries, label, "entry", scope=scope)
     problems += entry_problems
-    return DirectoryFile(label, scope, organisation_name, tuple(entries), tuple(problems), nation, baseline)
+    return DirectoryFile(
+        label, scope, organisation_name, tuple(entries), tuple(problems), nation, baseline, equality_monitoring
+    )
+
+
+def _equality_monitoring(raw: Any, label: str) -> Tuple[bool, List[str]]:
+    """The organisation's equality monitoring switch: off when absent, and off when unreadable,
+    since a typo must never start collecting special category data."""
+    if raw is None or isinstance(raw, bool):
+        return bool(raw), []
+    return False, [f"{label}: 'equality_monitoring:' must be true or false (it is off until set to true)"]
 
 
 @lru_cache(maxsize=16)
@@ -351,5 +370,10 @@ def _load_directory(content_dir: Path, organisation: str) -> SignpostDirectory:
             ids.add(entry.id)
             entries.append(entry)
     return SignpostDirectory(
-        entries, organisation, local.organisation_name or organisation, local.nation, local.baseline
+        entries,
+        organisation,
+        local.organisation_name or organisation,
+        local.nation,
+        local.baseline,
+        local.equality_monitoring,
     )

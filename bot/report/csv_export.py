@@ -26,6 +26,10 @@ CSV_COLUMNS = (
     "would_recommend",
     "follow_ups",
     "latest_follow_up",
+    "fairness_check",
+    "ethnic_group",
+    "staff_group",
+    "employment_type",
 )
 
 
@@ -57,6 +61,10 @@ def _cells(row: CaseRow) -> List[str]:
         "" if row.would_recommend is None else _yes_no(row.would_recommend),
         ";".join(row.follow_ups),
         row.latest_follow_up or "",
+        row.fairness_check or "",
+        row.ethnic_group or "",
+        row.staff_group or "",
+        row.employment_type or "",
     ]
 
 

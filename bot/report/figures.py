@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from bot.report.fairness import FairnessFigures, fairness_figures
 from bot.report.rows import CaseRow
 from bot.store.models import ESCALATE_NOW_ROUTE, FORMAL_DECISION
 
@@ -145,6 +146,7 @@ class PilotFigures:
     suspension_answered: int = 0
     suspension_considered: int = 0
     suspension_used: int = 0
+    fairness: FairnessFigures = field(default_factory=lambda: fairness_figures(()))
 
     def as_dict(self) -> Dict[str, Any]:
         """Plain data for JSON, headline figures first."""
@@ -172,6 +174,7 @@ class PilotFigures:
             "follow_up_outcomes": dict(self.follow_up_outcomes),
             "feedback": self.feedback.as_dict(),
             "by_month": [month.as_dict() for month in self.by_month],
+            "fairness": self.fairness.as_dict(),
             "suppressed_below": self.suppressed_below,
         }
 
@@ -280,6 +283,7 @@ def pilot_figures(rows: Sequence[CaseRow], suppress_below: int = DEFAULT_SUPPRES
         suspension_answered=sum(1 for row in counted if row.suspension_considered is not None),
         suspension_considered=sum(1 for row in counted if row.suspension_considered),
         suspension_used=sum(1 for row in counted if row.suspension_used),
+        fairness=fairness_figures(counted, below),
     )
 
 

@@ -7,6 +7,7 @@ from html import escape
 from typing import Dict, List, Optional, Tuple
 
 from bot.report.charts import bar_chart, column_chart, line_chart, percent
+from bot.report.fairness import FairnessFigures, GroupFigures
 from bot.report.figures import BASELINE_NOTE, BaselineFigures, ImpactEstimate, PilotFigures
 from bot.report.labels import label
 from bot.report.rows import ReportPeriod
@@ -84,6 +85,7 @@ def render_html(
                 ("No", figures.feedback.would_recommend_no),
             ],
         ),
+        _fairness(figures.fairness),
     ]
     if baseline is not None:
         sections.append(
@@ -144,6 +146,62 @@ def _estimate(estimate: ImpactEstimate) -> str:
         f"<strong>{estimate.investigation_days_avoided:,}</strong>"
         f" ({estimate.diverted} diverted × {estimate.days_per_investigation} days).</p>"
         f"<p>Assumptions:</p><ul>{assumptions}</ul></div>"
+    )
+
+
+def _fairness(fairness: FairnessFigures) -> str:
+    """The disproportion figure by ethnic group, its note, the fairness check and the breakdowns."""
+    below = fairness.suppressed_below
+    parts = ['<h2 id="fairness">Fairness</h2>']
+    parts.append(f"<p>Cases with equality monitoring answered: <strong>{fairness.monitored}</strong>.</p>")
+    if fairness.by_ethnic_group:
+        parts.append(_group_table("ethnic-groups", "Ethnic group", fairness.by_ethnic_group, below))
+    likelihood = fairness.relative_likelihood
+    if likelihood is not None and likelihood.value is not None:
+        interval = ""
+        if likelihood.low is not None:
+            interval = f" (approximate 95% interval {likelihood.low:.2f} to {likelihood.high:.2f})"
+        parts.append(
+            "<p>Relative likelihood of a formal process, Black and minority ethnic compared with white "
+            "colleagues (the form of WRES indicator 3): "
+            f"<strong>{likelihood.value:.2f}</strong>{escape(interval)}.</p>"
+        )
+    parts.append(f'<p class="note">{escape(fairness.note)}</p>')
+    share = "-"
+    if fairness.fairness_check_concern_rate is not None:
+        share = (
+            f"{percent(fairness.fairness_check_concern_rate)} "
+            f"({fairness.fairness_check_concerns} of {fairness.fairness_check_asked})"
+        )
+    parts.append(f"<p>Fairness check answered no or not sure: <strong>{escape(share)}</strong>.</p>")
+    parts.append(
+        bar_chart(
+            "decisions-after-fairness-concern",
+            "Decided after a fairness check of no or not sure",
+            _labelled(fairness.decisions_after_concern),
+        )
+    )
+    if fairness.by_staff_group:
+        parts.append(_group_table("staff-groups", "Staff group", fairness.by_staff_group, below))
+    if fairness.by_employment:
+        parts.append(_group_table("employment", "Employment", fairness.by_employment, below))
+    return "\n".join(parts)
+
+
+def _group_table(table_id: str, heading: str, groups: Tuple[GroupFigures, ...], below: int) -> str:
+    """Cases, formal decisions and their share for each group; small counts read "<5"."""
+
+    def shown(count: Optional[int]) -> str:
+        return f"<{below}" if count is None else str(count)
+
+    rows = "".join(
+        f"<tr><td>{escape(label(group.group))}</td><td>{escape(shown(group.cases))}</td>"
+        f"<td>{escape(shown(group.formal))}</td><td>{escape(percent(group.formal_rate))}</td></tr>"
+        for group in groups
+    )
+    return (
+        f'<table id="{table_id}"><thead><tr><th>{escape(heading)}</th><th>Cases</th><th>Formal</th>'
+        f"<th>Share formal</th></tr></thead><tbody>{rows}</tbody></table>"
     )
 
 

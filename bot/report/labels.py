@@ -25,6 +25,20 @@ _LABELS = {
     "web": "Web widget",
     "botframework": "Microsoft Teams (Bot Framework)",
     "cmdline": "Command line",
+    # Equality monitoring groups.
+    "white": "White",
+    "bme": "Black and minority ethnic",
+    "not_stated": "Not stated",
+    "medical_dental": "Medical and dental",
+    "nursing_midwifery": "Nursing and midwifery",
+    "additional_clinical": "Clinical support",
+    "allied_health": "Allied health professions",
+    "scientific_technical": "Scientific, technical and pharmacy",
+    "admin_clerical": "Administrative and clerical",
+    "estates_ancillary": "Estates and ancillary",
+    "substantive": "Substantive",
+    "bank": "Bank",
+    "agency": "Agency",
 }
 
 

@@ -37,6 +37,11 @@ class CaseRow:
     follow_ups: Tuple[str, ...] = ()
     suspension_considered: Optional[bool] = None
     suspension_used: Optional[bool] = None
+    # Optional equality monitoring groups, and the reflection's fairness check (None: not asked).
+    ethnic_group: Optional[str] = None
+    staff_group: Optional[str] = None
+    employment_type: Optional[str] = None
+    fairness_check: Optional[str] = None
 
     @property
     def latest_follow_up(self) -> Optional[str]:
@@ -117,4 +122,8 @@ def case_row(case: Case) -> CaseRow:
         follow_ups=tuple(follow_up.status for follow_up in follow_ups),
         suspension_considered=case.suspension_considered,
         suspension_used=case.suspension_used,
+        ethnic_group=case.ethnic_group,
+        staff_group=case.staff_group,
+        employment_type=case.employment_type,
+        fairness_check=(case.answers or {}).get("fairness_check"),
     )

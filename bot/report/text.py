@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Dict, List, Optional, Tuple
 
+from bot.report.fairness import FairnessFigures, GroupFigures
 from bot.report.figures import BASELINE_NOTE, BaselineFigures, ImpactEstimate, PilotFigures, rate
 from bot.report.labels import label
 from bot.report.rows import ReportPeriod
@@ -95,6 +97,7 @@ def render_table(
             ("Would not recommend", f"{feedback.would_recommend_no}"),
         ],
     )
+    lines += fairness_lines(figures.fairness)
     if baseline is not None:
         lines += _section(
             f"Before the pilot ({baseline.year}, the organisation's own figures)",
@@ -116,6 +119,58 @@ def render_table(
         lines += ["Assumptions:"] + [f"  - {assumption}" for assumption in estimate.assumptions]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def fairness_lines(fairness: FairnessFigures) -> List[str]:
+    """The fairness section: the disproportion figure by ethnic group, then the fairness check."""
+    below = fairness.suppressed_below
+    items = [("Cases with equality monitoring answered", str(fairness.monitored))]
+    items += [
+        (f"{label(group.group)}: formal of cases", _group_share(group, below))
+        for group in fairness.by_ethnic_group
+    ]
+    likelihood = fairness.relative_likelihood
+    if likelihood is not None:
+        items.append(
+            (
+                "Relative likelihood of formal, BME vs white",
+                _likelihood(likelihood.value, likelihood.low, likelihood.high),
+            )
+        )
+    concerns = _share(
+        fairness.fairness_check_concern_rate, fairness.fairness_check_concerns, fairness.fairness_check_asked
+    )
+    items.append(("Fairness check answered no or not sure", concerns))
+    lines = _section("Fairness", items)
+    lines += textwrap.wrap(fairness.note, 96) + [""]
+    if fairness.decisions_after_concern:
+        lines += _section(
+            "Decided after a fairness check of no or not sure",
+            _labelled(fairness.decisions_after_concern, below),
+        )
+    breakdowns = (
+        ("Formal of cases, by staff group", fairness.by_staff_group),
+        ("Formal of cases, by employment", fairness.by_employment),
+    )
+    for title, groups in breakdowns:
+        if groups:
+            lines += _section(title, [(label(group.group), _group_share(group, below)) for group in groups])
+    return lines
+
+
+def _group_share(group: GroupFigures, below: int) -> str:
+    """A group's formal decisions of its cases, e.g. "2 of 10 (20%)"; a suppressed count reads "<5"."""
+    cases = f"<{below}" if group.cases is None else str(group.cases)
+    formal = f"<{below}" if group.formal is None else str(group.formal)
+    shown = f"{formal} of {cases}"
+    return shown if group.formal_rate is None else f"{shown} ({group.formal_rate:.0%})"
+
+
+def _likelihood(value: Optional[float], low: Optional[float], high: Optional[float]) -> str:
+    """The relative likelihood with its interval when there is one; "-" when there is no figure."""
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if low is None else f"{value:.2f} (95%: {low:.2f}-{high:.2f})"
 
 
 def _share(value: Optional[float], part: int, whole: int) -> str:

@@ -24,6 +24,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.equality import EMPLOYMENT_TYPES, ETHNIC_GROUPS, STAFF_GROUPS
+
 ESCALATE_NOW_ROUTE = "escalate_now"
 FORMAL_DECISION = "formal"
 
@@ -46,6 +48,7 @@ SUSPENSION_ANSWERS = {
 
 CODE_LENGTH = 64
 IDEMPOTENCY_KEY_LENGTH = 255
+EQUALITY_GROUP_LENGTH = 32
 
 # Fixed constraint names keep migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -104,7 +107,12 @@ class Case(Base):
     """One reflection on a concern: what kind of concern, the answers, the route and the outcome."""
 
     __tablename__ = "cases"
-    __table_args__ = (CheckConstraint("helpfulness BETWEEN 1 AND 5", name="helpfulness_range"),)
+    __table_args__ = (
+        CheckConstraint("helpfulness BETWEEN 1 AND 5", name="helpfulness_range"),
+        CheckConstraint(f"ethnic_group IN ({_quoted(ETHNIC_GROUPS)})", name="ethnic_group_known"),
+        CheckConstraint(f"staff_group IN ({_quoted(STAFF_GROUPS)})", name="staff_group_known"),
+        CheckConstraint(f"employment_type IN ({_quoted(EMPLOYMENT_TYPES)})", name="employment_type_known"),
+    )
 
     id = Column(Integer, primary_key=True)
     reference = Column(String(11), nullable=False, unique=True)
@@ -128,6 +136,10 @@ class Case(Base):
     suspension_considered = Column(Boolean)
     suspension_used = Column(Boolean)
     idempotency_key = Column(String(IDEMPOTENCY_KEY_LENGTH), unique=True)
+    # Optional equality monitoring (WRES indicator 3), only as groups; None when not asked.
+    ethnic_group = Column(String(EQUALITY_GROUP_LENGTH))
+    staff_group = Column(String(EQUALITY_GROUP_LENGTH))
+    employment_type = Column(String(EQUALITY_GROUP_LENGTH))
 
     follow_ups: List["FollowUp"] = relationship(
         "FollowUp",

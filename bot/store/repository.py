@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.equality import ALLOWED as EQUALITY_GROUPS
 from bot.settings import get_settings
 from bot.store.errors import InvalidValue, StoreFailure, UnknownCase
 from bot.store.models import (
@@ -182,6 +183,31 @@ def record_suspension(session: Session, reference: str, answer: str) -> Case:
     if answer not in SUSPENSION_ANSWERS:
         raise InvalidValue(f"suspension must be one of {', '.join(SUSPENSION_ANSWERS)}; got {answer!r}")
     case.suspension_considered, case.suspension_used = SUSPENSION_ANSWERS[answer]
+    session.flush()
+    return case
+
+
+@_store_operation("record the equality monitoring groups")
+def record_equality(
+    session: Session,
+    reference: str,
+    ethnic_group: Optional[str] = None,
+    staff_group: Optional[str] = None,
+    employment_type: Optional[str] = None,
+) -> Case:
+    """Store the optional equality monitoring groups of a recorded case, only as group codes.
+
+    A value left as None keeps whatever was stored before; anything but a known group is refused.
+    """
+    case = _existing_case(session, reference)
+    given = {"ethnic_group": ethnic_group, "staff_group": staff_group, "employment_type": employment_type}
+    for column, value in given.items():
+        if value is None:
+            continue
+        # Typed words are never echoed back: they may describe a person.
+        if value not in EQUALITY_GROUPS[column]:
+            raise InvalidValue(f"{column} must be one of {', '.join(EQUALITY_GROUPS[column])}")
+        setattr(case, column, value)
     session.flush()
     return case
 

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from bot.content.check import check_content, main
+from bot.content.directory import SignpostDirectory
 from bot.settings import get_settings
 from content_fixtures import content_copy, edit, real_content_dir, write_file  # noqa: F401 - pytest fixtures
 
@@ -215,3 +216,19 @@ def test_main_reports_an_unusable_organisation_setting(monkeypatch, capsys):
     finally:
         get_settings.cache_clear()
     assert "PAUSE_ORGANISATION" in capsys.readouterr().out
+
+
+def test_equality_monitoring_is_off_unless_an_organisation_switches_it_on(real_content_dir, edit, content_copy):
+    for organisation in ("example-trust", "example-health-board"):
+        assert SignpostDirectory.load(real_content_dir, organisation).equality_monitoring is False
+    edit(TRUST_FILE, lambda data: data.update(equality_monitoring=True))
+    assert check_content(content_copy, TODAY) == []
+    assert SignpostDirectory.load(content_copy, "example-trust").equality_monitoring is True
+    assert SignpostDirectory.load(content_copy, "example-health-board").equality_monitoring is False
+
+
+@pytest.mark.parametrize("value", ["on", 1, "maybe", ["yes"]])
+def test_an_equality_monitoring_switch_that_is_not_true_or_false_fails_and_stays_off(edit, content_copy, value):
+    edit(TRUST_FILE, lambda data: data.update(equality_monitoring=value))
+    assert problems_naming(check_content(content_copy, TODAY), TRUST_FILE, "equality_monitoring", "true or false")
+    assert SignpostDirectory.load(content_copy, "example-trust").equality_monitoring is False

@@ -20,8 +20,8 @@ HERE = Path(__file__).parent
 RECORDED = {"utter_case_recorded", "utter_reflection_complete_escalated"}
 
 
-def load_conversations():
-    for path in sorted(HERE.glob("*.yml")):
+def load_conversations(folder=HERE):
+    for path in sorted(folder.glob("*.yml")):
         for conversation in yaml.safe_load(path.read_text())["conversations"]:
             yield pytest.param(conversation, id=f"{path.stem}: {conversation['name']}")
 
@@ -76,6 +76,11 @@ def given_case(database_url, fields):
 
 @pytest.mark.parametrize("script", list(load_conversations()))
 def test_conversation(pause, script):
+    replay(pause, script)
+
+
+def replay(pause, script):
+    """Play one scripted conversation against a running Pause and check its replies and stored case."""
     conversation = Conversation(pause, f"test-{uuid.uuid4().hex}")
     # `{reference}` in a user turn stands for the case given beforehand or the last one the bot named.
     reference = given_case(pause.database_url, script["given_case"]) if "given_case" in script else None

@@ -4,8 +4,9 @@ A real Pause (trained model, Rasa server, action server, SQLite outcome and trac
 in its own folder with its logs at the default level. Managers and staff type names, emails,
 phone, NHS, employee and National Insurance numbers and postcodes into every kind of turn: the
 opening, yes/no answers, free-text answers, a crisis, a staff-support request, an FAQ, a
-follow-up and nonsense. Then every byte the servers wrote (databases with their write-ahead logs,
-and the logs) is searched for each detail, in the forms it could take.
+follow-up and nonsense, and, with equality monitoring switched on, its questions. Then every
+byte the servers wrote (databases with their write-ahead logs, and the logs) is searched for
+each detail, in the forms it could take.
 """
 import json
 import re
@@ -14,8 +15,10 @@ from pathlib import Path
 from typing import Dict, List
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.support.conversation import Conversation, Reply
+from tests.support.equality import content_with_monitoring
 from tests.support.servers import running_pause
 
 pytestmark = pytest.mark.model
@@ -165,5 +168,44 @@ def test_no_personal_detail_is_written_anywhere(tmp_path: Path) -> None:
             "and Dr Okonkwo-Bell is my GP in LS6 2QB"
         )
 
+    found = details_on_disk(tmp_path, DETAILS)
+    assert not found, "personal details on disk:\n" + "\n".join(found)
+
+
+def test_no_personal_detail_typed_at_the_equality_monitoring_questions_is_written_anywhere(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    content = content_with_monitoring(tmp_path_factory.mktemp("monitoring") / "content")
+    with running_pause(tmp_path, extra_env={"PAUSE_CONTENT_DIR": str(content)}) as pause:
+        manager = Conversation(pause, f"manager-{uuid.uuid4().hex}")
+        manager.say("I'm worried about my staff nurse Priya Raman")
+        manager.say('/inform{"concern_type": "clinical"}')
+        reply = manager.say('/inform{"urgent_screen": "none"}')
+        for _ in range(15):
+            if reply.responses[-1] == "utter_ask_decision":
+                break
+            reply = manager.say("no")
+        assert reply.responses[-1] == "utter_ask_decision", reply.responses
+        reply = manager.say(next(b["payload"] for b in reply.buttons))
+        reference = re.search(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}", reply.text).group(0)
+        assert reply.responses[-1] == "utter_ask_equality_ethnic_group", reply.responses
+        # Refused: names no group. Then each answer in words that carry personal details.
+        reply = manager.say("it's Priya Raman, NHS number 943 476 5919")
+        assert reply.responses[-1] == "utter_ask_equality_ethnic_group", reply.responses
+        reply = manager.say("Priya Raman is Black British, she lives in LS6 2QB")
+        assert reply.responses[-1] == "utter_ask_equality_staff_group", reply.responses
+        reply = manager.say("staff nurse, her email is tom.hughes@example.nhs.uk")
+        assert reply.responses[-1] == "utter_ask_equality_employment", reply.responses
+        reply = manager.say("bank, employee number 10234567, mobile 07700 900461")
+        assert reply.responses[-1] == "utter_ask_feedback_helpful", reply.responses
+        manager.say("skip")
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'outcomes.db'}", future=True)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT ethnic_group, staff_group, employment_type FROM cases WHERE reference = :r"), {"r": reference}
+        ).one()
+    engine.dispose()
+    assert tuple(stored) == ("bme", "nursing_midwifery", "bank")
     found = details_on_disk(tmp_path, DETAILS)
     assert not found, "personal details on disk:\n" + "\n".join(found)

@@ -2,15 +2,25 @@
 
 Eight real cases (A to H) and two demo cases (I, J). The expected figures below were worked
 out on paper from this table, not by running the code.
+
+Equality monitoring (ethnic group, staff group, employment) was answered for A, B, D, E and G
+(and demo case I, which never counts); the fairness check for the same cases.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from bot.report import CaseRow
-from bot.store import add_follow_up, record_case, record_feedback, session_scope, set_decision
+from bot.store import (
+    add_follow_up,
+    record_case,
+    record_equality,
+    record_feedback,
+    session_scope,
+    set_decision,
+)
 
 
 def utc(*parts: int) -> datetime:
@@ -27,6 +37,8 @@ PILOT_CASES: List[dict] = [
         follow_ups=("alternative_in_progress", "resolved_informally"),
         helpfulness=5,
         would_recommend=True,
+        monitoring=("white", "nursing_midwifery", "substantive"),
+        fairness_check="yes",
     ),
     dict(
         key="B",
@@ -36,6 +48,8 @@ PILOT_CASES: List[dict] = [
         decision="occupational_health",
         helpfulness=4,
         would_recommend=True,
+        monitoring=("bme", "nursing_midwifery", "bank"),
+        fairness_check="unsure",
     ),
     dict(
         key="C",
@@ -53,6 +67,8 @@ PILOT_CASES: List[dict] = [
         follow_ups=("formal_started",),
         helpfulness=3,
         would_recommend=False,
+        monitoring=("bme", "medical_dental", "substantive"),
+        fairness_check="no",
     ),
     dict(
         key="E",
@@ -62,6 +78,8 @@ PILOT_CASES: List[dict] = [
         decision="formal",
         override=True,
         organisation="other-trust",
+        monitoring=("white", "nursing_midwifery", "agency"),
+        fairness_check="yes",
     ),
     dict(
         key="F",
@@ -76,6 +94,8 @@ PILOT_CASES: List[dict] = [
         route="development",
         decision="coaching",
         follow_ups=("formal_started",),
+        monitoring=("not_stated", "not_stated", "not_stated"),
+        fairness_check="no",
     ),
     dict(
         key="H",
@@ -95,6 +115,8 @@ PILOT_CASES: List[dict] = [
         follow_ups=("resolved_informally",),
         helpfulness=1,
         would_recommend=False,
+        monitoring=("bme", "allied_health", "agency"),
+        fairness_check="no",
     ),
     dict(
         key="J",
@@ -105,6 +127,14 @@ PILOT_CASES: List[dict] = [
         demo=True,
     ),
 ]
+
+FAIRNESS_NOTE = (
+    "1.0 would mean a formal process was equally likely for Black and minority ethnic and for white "
+    "colleagues; 1.00 means it was chosen 1.00 times as often for Black and minority ethnic colleagues. "
+    "The approximate 95% interval, 0.14 to 7.10, includes 1.0: the difference could well be chance. "
+    "With fewer than 30 cases in a group even the interval is rough: read this as a prompt to look, "
+    "not as evidence either way."
+)
 
 EXPECTED_ALL = {
     "cases": 8,
@@ -182,6 +212,43 @@ EXPECTED_ALL = {
     "suspension_answered": 0,
     "suspension_considered": 0,
     "suspension_used": 0,
+    # White: A, E (E formal). BME: B, D (D formal). Not stated: G. Both formal shares are 1 of 2,
+    # so the relative likelihood is 1.0; its interval is exp(+-1.96 * sqrt(1 - 1/2 + 1 - 1/2)).
+    "fairness": {
+        "monitored_cases": 5,
+        "by_ethnic_group": [
+            {"group": "white", "cases": 2, "formal": 1, "formal_rate": 0.5},
+            {"group": "bme", "cases": 2, "formal": 1, "formal_rate": 0.5},
+            {"group": "not_stated", "cases": 1, "formal": 0, "formal_rate": 0.0},
+        ],
+        "relative_likelihood": {
+            "value": 1.0,
+            "interval_95": [0.14, 7.1],
+            "bme_cases": 2,
+            "bme_formal": 1,
+            "white_cases": 2,
+            "white_formal": 1,
+            "note": FAIRNESS_NOTE,
+        },
+        "note": FAIRNESS_NOTE,
+        "by_staff_group": [
+            {"group": "medical_dental", "cases": 1, "formal": 1, "formal_rate": 1.0},
+            {"group": "nursing_midwifery", "cases": 3, "formal": 1, "formal_rate": 0.3333},
+            {"group": "not_stated", "cases": 1, "formal": 0, "formal_rate": 0.0},
+        ],
+        "by_employment": [
+            {"group": "substantive", "cases": 2, "formal": 1, "formal_rate": 0.5},
+            {"group": "bank", "cases": 1, "formal": 0, "formal_rate": 0.0},
+            {"group": "agency", "cases": 1, "formal": 1, "formal_rate": 1.0},
+            {"group": "not_stated", "cases": 1, "formal": 0, "formal_rate": 0.0},
+        ],
+        # Asked in A, B, D, E, G; "no" or "not sure" in B, D and G.
+        "fairness_check_asked": 5,
+        "fairness_check_no_or_unsure": 3,
+        "fairness_check_no_or_unsure_rate": 0.6,
+        "decisions_after_no_or_unsure": {"coaching": 1, "formal": 1, "occupational_health": 1},
+        "formal_means": "a formal disciplinary process (decision 'formal'); the capability procedure is not counted",
+    },
 }
 
 # 1 February to 5 March, both days included: D, E and F, plus demo cases I and J left out.
@@ -227,9 +294,22 @@ def case_rows() -> List[CaseRow]:
             helpfulness=case.get("helpfulness"),
             would_recommend=case.get("would_recommend"),
             follow_ups=tuple(case.get("follow_ups", ())),
+            **monitoring(case),
+            fairness_check=case.get("fairness_check"),
         )
         for number, case in enumerate(PILOT_CASES)
     ]
+
+
+def fairness_answer(case: dict) -> Dict[str, str]:
+    """The fairness check as the reflection stores it in the answers, when it was asked."""
+    return {"fairness_check": case["fairness_check"]} if "fairness_check" in case else {}
+
+
+def monitoring(case: dict) -> Dict[str, Optional[str]]:
+    """A case's equality monitoring groups by column (all None when not answered)."""
+    groups = case.get("monitoring", (None, None, None))
+    return dict(zip(("ethnic_group", "staff_group", "employment_type"), groups))
 
 
 def seed_pilot(url: str) -> Dict[str, str]:
@@ -244,7 +324,7 @@ def seed_pilot(url: str) -> Dict[str, str]:
                 concern_type=case["concern_type"],
                 route=case["route"],
                 urgent_route=case.get("urgent_route"),
-                answers={"deliberate_harm": "no"},
+                answers={"deliberate_harm": "no", **fairness_answer(case)},
                 reasons=["seeded"],
                 demo=case.get("demo", False),
                 created_at=case["created_at"],
@@ -260,4 +340,6 @@ def seed_pilot(url: str) -> Dict[str, str]:
                 )
             for status in case.get("follow_ups", ()):
                 add_follow_up(session, stored.reference, status)
+            if "monitoring" in case:
+                record_equality(session, stored.reference, **monitoring(case))
     return references

@@ -26,6 +26,7 @@ CHART_IDS = (
     "follow-up-outcomes",
     "helpfulness",
     "would-recommend",
+    "decisions-after-fairness-concern",
 )
 
 

@@ -84,5 +84,6 @@ def test_migration_files_have_descriptive_names():
     assert versions == [
         "0001_create_cases_and_follow_ups.py",
         "0002_record_suspension_considered_and_used.py",
+        "0003_record_equality_monitoring_groups.py",
     ]
-    assert head_revision() == "0002_suspension_considered_used"
+    assert head_revision() == "0003_equality_monitoring"
