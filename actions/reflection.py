@@ -20,18 +20,20 @@ from actions.common import (
     send_contacts,
 )
 from actions.equality import EqualityMonitoringValidation, introduce_monitoring, monitoring_slots
-from bot.content.alternatives import alternatives_for, get_alternative
+from bot.content.alternatives import Alternative, alternatives_for, get_alternative
 from bot.outcomes import ESCALATED, FORMAL, HR_ADVICE, is_override, record_reflection, save_feedback
 from bot.reflection import Assessment, Route, next_questions, route_for
 from bot.reflection.decisions import typed_decision
-from bot.reflection.engine import urgent_doubt_of
+from bot.reflection.engine import RESTORATIVE_QUESTIONS, fairness_to_examine, urgent_doubt_of
 from bot.reflection.questions import (
     CONCERN_TYPES,
     GOOD_OUTCOMES,
     URGENT_CONCERN_TYPES,
     URGENT_DOUBT_VALUES,
     URGENT_SCREEN_VALUES,
+    affected_groups,
 )
+from bot.reflection.restorative import affected_from, affected_need_from, whose_job_from
 from bot.store import StoreError
 
 logger = logging.getLogger(__name__)
@@ -63,10 +65,19 @@ def urgent_doubt_from(value: Any) -> Optional[str]:
     return None
 
 
-def decision_options(assessment: Assessment, concern_type: Optional[str]) -> List[str]:
-    """The decisions offered: the alternatives fitting the route, then HR advice, then formal."""
-    ids = [alt.id for alt in alternatives_for(assessment.route.value, concern_type)]
-    return ids + [HR_ADVICE, FORMAL]
+def offered_alternatives(assessment: Assessment, answers: Dict[str, Optional[str]]) -> List[Alternative]:
+    """The alternatives offered: those for the people hurt or affected, then those fitting the route."""
+    return alternatives_for(
+        assessment.route.value,
+        answers.get("concern_type"),
+        affected=affected_groups(answers.get("affected")),
+        need=answers.get("affected_need"),
+    )
+
+
+def decision_options(assessment: Assessment, answers: Dict[str, Optional[str]]) -> List[str]:
+    """The decisions offered: the alternatives, then HR advice, then formal."""
+    return [alt.id for alt in offered_alternatives(assessment, answers)] + [HR_ADVICE, FORMAL]
 
 
 def decision_title(decision: str, domain: DomainDict) -> str:
@@ -91,7 +102,7 @@ def parse_rating(value: Any) -> Optional[str]:
 
 def decision_from(value: Any, answers: Dict[str, Optional[str]]) -> Optional[str]:
     """The decision a button payload or free text names, among those offered; None if none."""
-    options = decision_options(route_for(answers), answers.get("concern_type"))
+    options = decision_options(route_for(answers), answers)
     text = str(value or "")
     if text in options:
         return text
@@ -100,7 +111,7 @@ def decision_from(value: Any, answers: Dict[str, Optional[str]]) -> Optional[str
 
 def is_button_decision(value: Any, answers: Dict[str, Optional[str]]) -> bool:
     """True when the value is an offered decision's own id, as a button sends it."""
-    return value in decision_options(route_for(answers), answers.get("concern_type"))
+    return value in decision_options(route_for(answers), answers)
 
 
 class ValidateReflectionForm(EqualityMonitoringValidation, FormValidationAction):
@@ -149,6 +160,22 @@ class ValidateReflectionForm(EqualityMonitoringValidation, FormValidationAction)
         if doubt is None:
             dispatcher.utter_message(response="utter_invalid_urgent_doubt")
         return {"urgent_doubt": doubt}
+
+    def validate_affected(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        # Typed words name people and stories: keep only the groups they name, never the words.
+        return {"affected": affected_from(value)}
+
+    def validate_affected_need(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return {"affected_need": affected_need_from(value)}
+
+    def validate_whose_job(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return {"whose_job": whose_job_from(value)}
 
     def validate_good_outcome(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -221,7 +248,7 @@ class ActionAskDecision(Action):
             return []
         buttons = [
             {"title": decision_title(option, domain), "payload": f'/inform{{"decision": "{option}"}}'}
-            for option in decision_options(assessment, answers.get("concern_type"))
+            for option in decision_options(assessment, answers)
         ]
         if tracker.get_slot("route") == assessment.route.value:
             # The assessment was given already (a decision not matched or not confirmed): ask again.
@@ -231,6 +258,9 @@ class ActionAskDecision(Action):
         dispatcher.utter_message(response=f"utter_route_{assessment.route.value}")
         for reason in assessment.reasons:
             dispatcher.utter_message(response=f"utter_reason_{reason}")
+        if fairness_to_examine(answers):
+            # Who to talk the doubt through with: the equality lead or Freedom to Speak Up Guardian.
+            send_contacts(dispatcher, "fairness", audience="managers")
         if assessment.unknowns:
             dispatcher.utter_message(response="utter_unknowns_intro")
             for question in assessment.unknowns:
@@ -239,7 +269,7 @@ class ActionAskDecision(Action):
             send_check_contacts(dispatcher, urgent_doubt_of(answers) or "several")
         if assessment.route == Route.FORMAL_LAST_RESORT:
             dispatcher.utter_message(response="utter_formal_safeguards")
-        alternatives = alternatives_for(assessment.route.value, answers.get("concern_type"))
+        alternatives = offered_alternatives(assessment, answers)
         if alternatives:
             dispatcher.utter_message(response="utter_alternatives_intro")
             for alternative in alternatives:
@@ -250,24 +280,45 @@ class ActionAskDecision(Action):
         return [SlotSet("route", assessment.route.value)]
 
 
+def button_titles(domain: DomainDict, response: str) -> Dict[str, str]:
+    """A question's answer codes and the words of their buttons, from the domain."""
+    buttons = (domain["responses"].get(response) or [{}])[0].get("buttons") or []
+    return {button["payload"].split('"')[-2]: button["title"] for button in buttons if '"' in button["payload"]}
+
+
+def restorative_summary(answers: Dict[str, Optional[str]], domain: DomainDict) -> str:
+    """The restorative answers in the buttons' words, or "" when they were not asked."""
+    affected = answers.get("affected")
+    if affected is None:
+        return ""
+    groups = button_titles(domain, "utter_ask_affected")
+    named = affected_groups(affected) or (affected,)
+    words = "; ".join(groups.get(group, group) for group in named)
+    if not affected_groups(affected):
+        return response_text(domain, "utter_summary_restorative_no_one").format(affected=words)
+    need = button_titles(domain, "utter_ask_affected_need").get(answers.get("affected_need") or "", "-")
+    job = button_titles(domain, "utter_ask_whose_job").get(answers.get("whose_job") or "", "-")
+    return response_text(domain, "utter_summary_restorative").format(affected=words, need=need, whose_job=job)
+
+
 def reflection_summary(
     reference: str, answers: Dict[str, Optional[str]], assessment: Assessment, decision: str, domain: DomainDict
 ) -> Dict[str, str]:
     """The summary's parts in domain words: no free text from the conversation is ever included."""
-    concern_titles = {
-        button["payload"].split('"')[-2]: button["title"]
-        for button in domain["responses"]["utter_ask_concern_type"][0]["buttons"]
-    }
+    concern_titles = button_titles(domain, "utter_ask_concern_type")
     answer_words = {"yes": "yes", "no": "no", "unsure": "not sure"}
-    asked = [q for q in next_questions(answers) if q not in ("concern_type", "good_outcome")]
+    in_own_words = ("concern_type", "good_outcome") + RESTORATIVE_QUESTIONS
+    asked = [q for q in next_questions(answers) if q not in in_own_words]
     lines = [
         f"- {response_text(domain, f'utter_ask_{q}')} {answer_words.get(answers.get(q) or '', answers.get(q) or '-')}"
         for q in asked
     ]
+    restorative = restorative_summary(answers, domain)
     return {
         "reference": reference,
         "concern": concern_titles.get(answers.get("concern_type") or "", "Something else"),
         "answers": "\n".join(lines),
+        "restorative": f"\n{restorative}" if restorative else "",
         "route": response_text(domain, f"utter_route_{assessment.route.value}"),
         "reasons": " ".join(response_text(domain, f"utter_reason_{r}") for r in assessment.reasons),
         "decision": decision_title(decision, domain),

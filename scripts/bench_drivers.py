@@ -34,7 +34,9 @@ REFLECTION_ANSWERS = (
     "no",
     "yes",
     "no",
+    '/inform{"affected": "no_one"}',
     '/inform{"good_outcome": "learning"}',
+    "yes",
 )
 # Sent after the case reference has appeared: how helpful it was, and whether they would recommend it.
 REFLECTION_FEEDBACK = ('/inform{"feedback_helpful": "4"}', "yes")

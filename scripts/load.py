@@ -58,12 +58,13 @@ REFLECTIONS: Tuple[Tuple[str, ...], ...] = (
     (
         "/raise_concern", '/inform{"concern_type": "conduct"}', '/inform{"urgent_screen": "none"}',
         "yes i think so, smelt of alcohol on shift", "/deny", "/deny", "/deny",
-        '/inform{"good_outcome": "health_support"}',
+        '/inform{"affected": "the_person"}', '/inform{"affected_need": "support"}', '/inform{"whose_job": "me"}',
+        '/inform{"good_outcome": "health_support"}', "/affirm",
     ),
     (
         "/raise_concern", '/inform{"concern_type": "performance"}', '/inform{"urgent_screen": "none"}',
         "/deny", "/deny", "/deny", "/deny", "no there isn't one for that", "/affirm",
-        '/inform{"good_outcome": "learning"}',
+        '/inform{"affected": "no_one"}', '/inform{"good_outcome": "learning"}', "/unsure",
     ),
     (
         "hello", "I need to raise a concern about a colleague", '/inform{"concern_type": "attendance"}',

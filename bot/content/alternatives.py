@@ -3,6 +3,12 @@
 Each alternative fits one or more recommended routes, and may fit some concern types especially
 well. For a route, Pause suggests the alternatives that fit it: those that fit the concern type
 first, then the rest in the order the catalogue lists them.
+
+Some alternatives are for the people who have been hurt or affected (the reflection's restorative
+questions): a restorative conversation, being open with a patient or family, support for the
+person who raised the concern, learning for the team. They are offered only when one of those
+people has been hurt or affected (or for a concern type they list), and then first, those meeting
+the need the manager named leading.
 """
 from __future__ import annotations
 
@@ -19,13 +25,16 @@ from pydantic.fields import ModelField
 from bot.content.files import ContentError, read_yaml, resolve_content_dir
 from bot.content.schema import ContentModel, identifier, names, one_line, read_blocks
 from bot.reflection.engine import Route
-from bot.reflection.questions import CONCERN_TYPES
+from bot.reflection.questions import AFFECTED_GROUPS, AFFECTED_NEEDS, CONCERN_TYPES, OTHER, UNSURE
 
 logger = logging.getLogger(__name__)
 
 CATALOGUE_FILE = "alternatives.yml"
 TITLE_MAX_LENGTH = 40
 DEFAULT_LIMIT = 4
+# Alternatives for the people hurt or affected come on top of the route's, at most this many.
+RESTORATIVE_LIMIT = 2
+NEEDS: Tuple[str, ...] = tuple(need for need in AFFECTED_NEEDS if need not in (UNSURE, OTHER))
 
 # Escalating now has no alternatives: those routes must never wait.
 ROUTES: Tuple[str, ...] = tuple(route.value for route in Route if route is not Route.ESCALATE_NOW)
@@ -52,6 +61,9 @@ class Alternative(ContentModel):
     title: short enough for a button. when: one plain line on when it helps.
     routes: the recommended routes it fits. concern_types: concern types it fits especially well.
     keywords: extra phrases that name it in free text ("OH referral", "mediator").
+    affected: the people it is for when they have been hurt or affected (patient_family,
+    colleagues, the_person, raised_concern, other); it is then offered only for them, or for
+    its concern types. needs: what it meets (explanation, support, put_right, reassurance).
     """
 
     not_a_block: ClassVar[str] = "expected a block of fields (id, title, when, routes)"
@@ -62,6 +74,8 @@ class Alternative(ContentModel):
     routes: Tuple[str, ...]
     concern_types: Tuple[str, ...] = ()
     keywords: Tuple[str, ...] = ()
+    affected: Tuple[str, ...] = ()
+    needs: Tuple[str, ...] = ()
 
     @validator("id", "title", "when", pre=True)
     def _one_line(cls, value: Any, field: ModelField) -> str:
@@ -85,6 +99,14 @@ class Alternative(ContentModel):
     def _concern_types(cls, value: Any) -> Tuple[str, ...]:
         return () if value is None else names(value, "concern_types", CONCERN_TYPES)
 
+    @validator("affected", pre=True)
+    def _affected(cls, value: Any) -> Tuple[str, ...]:
+        return () if value is None else names(value, "affected", AFFECTED_GROUPS)
+
+    @validator("needs", pre=True)
+    def _needs(cls, value: Any) -> Tuple[str, ...]:
+        return () if value is None else names(value, "needs", NEEDS)
+
     @validator("keywords", pre=True)
     def _keywords(cls, value: Any) -> Tuple[str, ...]:
         if value is None:
@@ -96,6 +118,14 @@ class Alternative(ContentModel):
     def fits(self, route: str) -> bool:
         """True when this alternative fits the recommended route."""
         return route in self.routes
+
+    def helps(self, affected: Iterable[str]) -> bool:
+        """True when it is for one of the people who have been hurt or affected."""
+        return bool(set(self.affected).intersection(affected))
+
+    def offered_for(self, concern_type: Optional[str], affected: Iterable[str]) -> bool:
+        """An alternative for the people hurt or affected is offered only for them or its concern types."""
+        return not self.affected or self.helps(affected) or concern_type in self.concern_types
 
     def phrases(self) -> Tuple[str, ...]:
         """Every phrase that names this alternative: its id, its title and its keywords."""
@@ -109,19 +139,33 @@ class Catalogue:
     items: Tuple[Alternative, ...]
 
     def for_route(
-        self, route: Union[str, Route], concern_type: Optional[str] = None, limit: int = DEFAULT_LIMIT
+        self,
+        route: Union[str, Route],
+        concern_type: Optional[str] = None,
+        limit: int = DEFAULT_LIMIT,
+        affected: Iterable[str] = (),
+        need: Optional[str] = None,
     ) -> List[Alternative]:
-        """The alternatives that fit the route, those that fit the concern type first."""
+        """The alternatives that fit the route, those that fit the concern type first.
+
+        When people have been hurt or affected (affected: their groups), up to RESTORATIVE_LIMIT
+        alternatives for them come before those, the ones meeting their need first.
+        """
         route_name = _route_name(route)
         if concern_type is not None and concern_type not in CONCERN_TYPES:
             raise ValueError(f"unknown concern type {concern_type!r}")
-        fitting = [item for item in self.items if item.fits(route_name)]
+        groups = tuple(affected)
+        on_route = [item for item in self.items if item.fits(route_name)]
+        restorative = sorted((item for item in on_route if item.helps(groups)), key=lambda item: need not in item.needs)
+        restorative = restorative[: min(RESTORATIVE_LIMIT, max(limit, 0))]
+        # The route's own suggestions, whoever was affected.
+        fitting = [item for item in on_route if item.offered_for(concern_type, ())]
         especially = [item for item in fitting if concern_type in item.concern_types]
         ranked: List[Alternative] = []
         for item in especially + fitting:
-            if item not in ranked:
+            if item not in ranked and item not in restorative:
                 ranked.append(item)
-        return ranked[: max(limit, 0)]
+        return restorative + ranked[: max(limit, 0)]
 
     def get(self, alternative_id: str) -> Optional[Alternative]:
         """The alternative with this id, or None."""
@@ -181,7 +225,8 @@ def read_catalogue(path: Path, label: str = CATALOGUE_FILE) -> Tuple[Tuple[Alter
         return (), [f"{label}: expected a list of alternatives under 'alternatives:'"]
     items, problems = read_blocks(Alternative, raw_items, label, "alternative")
     for route in ROUTES:
-        if not any(item.fits(route) for item in items):
+        # An alternative only for the people hurt or affected does not count: often no one is.
+        if not any(item.fits(route) and not item.affected for item in items):
             problems.append(f"{label}: no alternative fits the route '{route}'")
     return tuple(items), problems
 
@@ -209,12 +254,15 @@ def alternatives_for(
     concern_type: Optional[str] = None,
     limit: int = DEFAULT_LIMIT,
     content_dir: Union[str, Path, None] = None,
+    affected: Iterable[str] = (),
+    need: Optional[str] = None,
 ) -> List[Alternative]:
     """Up to ``limit`` alternatives for a recommended route, those fitting the concern type first.
 
+    Up to RESTORATIVE_LIMIT more, for the people hurt or affected (``affected``), come first.
     Escalating now has none. Raises ValueError for an unknown route or concern type.
     """
-    return load_catalogue(content_dir).for_route(route, concern_type, limit)
+    return load_catalogue(content_dir).for_route(route, concern_type, limit, affected, need)
 
 
 def get_alternative(

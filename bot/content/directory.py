@@ -39,9 +39,11 @@ SAFETY_TOPICS: Tuple[str, ...] = (
     "colleague_at_risk",
 )
 # check_first: who to check with today when an urgent matter is in doubt (safeguarding lead,
-# counter fraud, HR), before any conversation with the person.
+# counter fraud, HR), before any conversation with the person. fairness: who a manager can talk
+# to when the reflection's fairness check leaves a doubt (equality lead, Freedom to Speak Up).
 TOPICS: Tuple[str, ...] = SAFETY_TOPICS + (
-    "check_first", "talk_now", "staff_support", "wellbeing", "rights", "hr_advice", "speak_up", "health"
+    "check_first", "talk_now", "staff_support", "wellbeing", "rights", "hr_advice", "speak_up", "health",
+    "fairness",
 )
 CONTACT_METHODS: Tuple[str, ...] = ("phone", "text", "email", "web", "in_person")
 # The four UK nations: national services, safeguarding procedures and PSIRF differ between them.

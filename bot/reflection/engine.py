@@ -11,14 +11,22 @@ Guide's terms, and the questions still unknown. "Not sure" never counts as "no":
   open a different Guide exit) gives "find out first": what to find out and a short fact-find,
   never a route aimed at the individual;
 - any other unsure answer is listed as still to find out and blocks a formal recommendation.
+
+The fairness check, asked just before the assessment whenever the Guide's questions are reached,
+asks whether a different colleague with the same experience and record would meet the same step.
+"No" or "not sure" keeps the route but names the doubt as something to examine, and a formal
+process cannot be recommended until it has been: senior HR advice comes first. The restorative
+questions (who has been hurt or affected, what they need, whose job it is) shape the alternatives
+and the summary, never the route.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import List, Mapping, Optional, Tuple
 
 from bot.reflection.questions import (
     CHECK_FIRST_DOUBTS,
     NO,
+    affected_groups,
     SEVERAL,
     UNSURE,
     URGENT_CONCERN_TYPES,
@@ -71,6 +79,10 @@ EXIT_ANSWERS = {
     **{question: YES for question in SUBSTITUTION_QUESTIONS},
     "mitigation": YES,
 }
+RESTORATIVE_QUESTIONS = ("affected", "affected_need", "whose_job")
+FAIRNESS_CHECK = "fairness_check"
+# Questions with their own effect: a "not sure" to them is not one of the Guide's unknowns.
+_NOT_GUIDE_UNKNOWNS = frozenset(RESTORATIVE_QUESTIONS + (FAIRNESS_CHECK,))
 
 
 def urgent_route_of(answers: Answers) -> Optional[str]:
@@ -171,8 +183,18 @@ def next_questions(answers: Answers) -> List[str]:
     # A pattern only matters when an informal conversation has happened and exit G is still open.
     if _reaches_management_action(answers) and answers.get("informal_conversation") == YES:
         questions.append("pattern")
+    questions.append("affected")
+    if affected_groups(answers.get("affected")):
+        # What they need and whose job it is only matter when someone has been hurt or affected.
+        questions += ["affected_need", "whose_job"]
     questions.append("good_outcome")
+    questions.append(FAIRNESS_CHECK)
     return questions
+
+
+def fairness_to_examine(answers: Answers) -> bool:
+    """True when the manager said no, or was not sure, that a different colleague would meet the same step."""
+    return answers.get(FAIRNESS_CHECK) in (NO, UNSURE)
 
 
 def _reaches_management_action(answers: Answers) -> bool:
@@ -189,7 +211,11 @@ def _unknowns(answers: Answers) -> Tuple[str, ...]:
     asked = next_questions(answers)
     # A doubt on the urgent screen that has been cleared (step 1 answered no) is no longer unknown.
     cleared = answers.get("urgent_doubt") == "deliberate_harm" and answers.get("deliberate_harm") == NO
-    return tuple(q for q in asked if answers.get(q) == UNSURE and not (cleared and q == "urgent_screen"))
+    return tuple(
+        q
+        for q in asked
+        if answers.get(q) == UNSURE and q not in _NOT_GUIDE_UNKNOWNS and not (cleared and q == "urgent_screen")
+    )
 
 
 def decisive_unknowns(answers: Answers) -> Tuple[str, ...]:
@@ -202,6 +228,9 @@ def decisive_unknowns(answers: Answers) -> Tuple[str, ...]:
     unsure = [q for q in asked if q in EXIT_ANSWERS and answers.get(q) == UNSURE]
     if not unsure:
         return ()
+    # Whether an answer could change the Guide's route is judged on the Guide's questions alone:
+    # a doubt from the fairness check is named on whatever route they lead to.
+    answers = {q: a for q, a in answers.items() if q != FAIRNESS_CHECK}
     other_way = {q: (NO if EXIT_ANSWERS[q] == YES else YES) for q in unsure}
     baseline = _guide_route({**answers, **other_way}).route
     return tuple(
@@ -222,10 +251,19 @@ def route_for(answers: Answers) -> Assessment:
 
     decisive = decisive_unknowns(answers)
     if decisive:
-        return Assessment(
+        assessment = Assessment(
             Route.FIND_OUT_FIRST, None, None, ("unsure_could_change_route",), _unknowns(answers)
         )
-    return _guide_route(answers)
+    else:
+        assessment = _guide_route(answers)
+    return _with_fairness_reason(assessment, answers)
+
+
+def _with_fairness_reason(assessment: Assessment, answers: Answers) -> Assessment:
+    """Name a doubt from the fairness check as something to examine, whatever the route."""
+    if not fairness_to_examine(answers) or "fairness_to_examine" in assessment.reasons:
+        return assessment
+    return replace(assessment, reasons=assessment.reasons + ("fairness_to_examine",))
 
 
 def _guide_route(answers: Answers) -> Assessment:
@@ -279,6 +317,10 @@ def _management_action(answers: Answers, unknowns: Tuple[str, ...]) -> Assessmen
     if unknowns:
         # A formal process cannot be justified while part of the picture is still unknown.
         reasons.append("unknowns_before_formal")
+    if fairness_to_examine(answers):
+        # Nor while it is in doubt that a different colleague would meet the same step.
+        reasons += ["fairness_to_examine", "fairness_before_formal"]
+    if unknowns or fairness_to_examine(answers):
         return Assessment(Route.SENIOR_HR_ADVICE, "G", None, tuple(reasons), unknowns)
     if answers.get("concern_type") in ("performance", "attendance"):
         reasons.append("capability_route")

@@ -25,7 +25,8 @@ FORMAL_ANSWERS = {
     "concern_type": "conduct", "urgent_screen": "none", "health_substance": "no", "health_physical": "no",
     "health_mental": "no", "protocol_exists": "yes", "protocol_workable": "yes", "knowingly_departed": "yes",
     "peers_same": "no", "missed_training": "no", "lacked_supervision": "no", "mitigation": "no",
-    "informal_conversation": "yes", "pattern": "yes", "good_outcome": "behaviour_change",
+    "informal_conversation": "yes", "pattern": "yes", "affected": "no_one", "good_outcome": "behaviour_change",
+    "fairness_check": "yes",
 }
 
 
@@ -54,8 +55,12 @@ async def test_required_slots_follow_the_guide_and_end_at_an_urgent_route():
     slots = await form.required_slots([], CollectingDispatcher(), tracker({"concern_type": "fraud"}), DOMAIN)
     assert slots == ["concern_type"]
     slots = await form.required_slots([], CollectingDispatcher(), tracker({"concern_type": "conduct", "urgent_screen": "none", "health_mental": "yes"}), DOMAIN)
-    assert slots[-4:] == ["good_outcome", "decision", "feedback_helpful", "feedback_recommend"]
+    assert slots[-6:] == ["affected", "good_outcome", "fairness_check", "decision", "feedback_helpful",
+                          "feedback_recommend"]
     assert "protocol_exists" not in slots
+    assert "affected_need" not in slots
+    slots = await form.required_slots([], CollectingDispatcher(), tracker({**FORMAL_ANSWERS, "affected": "colleagues"}), DOMAIN)
+    assert slots[-8:-3] == ["affected", "affected_need", "whose_job", "good_outcome", "fairness_check"]
 
 
 async def test_skipped_feedback_does_not_ask_for_a_recommendation():
@@ -90,6 +95,28 @@ def test_validate_urgent_screen(value, expected):
 def test_free_text_good_outcome_keeps_only_the_category():
     result = ValidateReflectionForm().validate_good_outcome("that Sam stops shouting at Jo", CollectingDispatcher(), tracker(), DOMAIN)
     assert result == {"good_outcome": "other"}
+
+
+@pytest.mark.parametrize("slot,value,expected", [
+    ("affected", "patient_family", "patient_family"),
+    ("affected", "no_one", "no_one"),
+    ("affected", "Mrs Okafor's daughter, and Jo who reported it", "patient_family.raised_concern"),
+    ("affected", "nobody really", "no_one"),
+    ("affected", "not sure yet", "unsure"),
+    ("affected", "Sam from the canteen", "other"),
+    ("affected", "patient_family.nonsense", "other"),
+    ("affected_need", "put_right", "put_right"),
+    ("affected_need", "an apology from us and an honest explanation", "explanation"),
+    ("affected_need", "for Dr Shah to be struck off", "other"),
+    ("whose_job", "organisation", "organisation"),
+    ("whose_job", "mine and HR's", "shared"),
+    ("whose_job", "Priya's", "other"),
+])
+def test_free_text_restorative_answers_keep_only_categories(slot, value, expected):
+    validate = getattr(ValidateReflectionForm(), f"validate_{slot}")
+    dispatcher = CollectingDispatcher()
+    assert validate(value, dispatcher, tracker(), DOMAIN) == {slot: expected}
+    assert dispatcher.messages == []
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -195,6 +222,67 @@ async def test_ask_decision_explains_the_route_and_offers_its_alternatives():
     payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
     assert payloads[-2:] == ['/inform{"decision": "hr_advice"}', '/inform{"decision": "formal"}']
     assert len(payloads) == sent.count("utter_alternative") + 2
+
+
+@pytest.mark.parametrize("doubt", ["no", "unsure"])
+async def test_a_doubt_at_the_fairness_check_blocks_formal_and_gives_the_fairness_contacts(doubt):
+    dispatcher = CollectingDispatcher()
+    events = await ActionAskDecision().run(dispatcher, tracker(dict(FORMAL_ANSWERS, fairness_check=doubt)), DOMAIN)
+    assert events == [SlotSet("route", "senior_hr_advice")]
+    sent = responses(dispatcher)
+    assert sent[:8] == ["utter_assessment_intro", "utter_route_senior_hr_advice", "utter_reason_no_exit_applies",
+                        "utter_reason_pattern_despite_support", "utter_reason_fairness_to_examine",
+                        "utter_reason_fairness_before_formal", "utter_contacts_intro", "utter_contact"]
+    lines = [m["line"] for m in dispatcher.messages if m.get("response") == "utter_contact"]
+    assert any("Equality" in line for line in lines) and any("Freedom to Speak Up" in line for line in lines)
+    assert "utter_formal_safeguards" not in sent
+
+
+async def test_yes_at_the_fairness_check_keeps_the_route_and_gives_no_fairness_contacts():
+    dispatcher = CollectingDispatcher()
+    await ActionAskDecision().run(dispatcher, tracker(FORMAL_ANSWERS), DOMAIN)
+    sent = responses(dispatcher)
+    assert "utter_route_formal_last_resort" in sent
+    assert not any(r.startswith("utter_reason_fairness") for r in sent) and "utter_contacts_intro" not in sent
+
+
+async def test_those_hurt_or_affected_change_the_alternatives_and_the_decision_buttons():
+    answers = dict(FORMAL_ANSWERS, concern_type="clinical", protocol_workable="no", informal_conversation="no",
+                   pattern=None, affected="patient_family.raised_concern", affected_need="explanation",
+                   whose_job="organisation")
+    dispatcher = CollectingDispatcher()
+    await ActionAskDecision().run(dispatcher, tracker(answers), DOMAIN)
+    titles = [m["title"] for m in dispatcher.messages if m.get("response") == "utter_alternative"]
+    assert titles[:2] == ["Being open with the patient or family", "Support for the person who raised it"]
+    payloads = [b["payload"] for b in dispatcher.messages[-1]["buttons"]]
+    assert payloads[:2] == ['/inform{"decision": "being_open"}', '/inform{"decision": "speak_up_support"}']
+    unaffected = CollectingDispatcher()
+    await ActionAskDecision().run(unaffected, tracker(dict(answers, affected="no_one")), DOMAIN)
+    assert not {"being_open", "speak_up_support"} & {
+        b["payload"].split('"')[-2] for b in unaffected.messages[-1]["buttons"]
+    }
+
+
+async def test_the_summary_gives_the_restorative_answers_in_the_buttons_words(outcome_store):
+    answers = dict(FORMAL_ANSWERS, affected="patient_family.raised_concern", affected_need="explanation",
+                   whose_job="shared", fairness_check="unsure")
+    dispatcher = CollectingDispatcher()
+    reference = record_decision(dispatcher, tracker(answers), "being_open", DOMAIN)["case_reference"]
+    text = dispatcher.messages[-1]["custom"]["pause_summary"]["text"]
+    assert ("Hurt or affected: A patient or their family; The person who raised the concern. What they need most: "
+            "An honest explanation or apology. Whose job it is to meet that need: Shared between several of us.") in text
+    assert "would you be considering the same step? not sure" in text
+    assert "patient_family" not in text and "{" not in text
+    with session_scope() as session:
+        case = get_case(session, reference)
+        assert case.answers["affected"] == "patient_family.raised_concern"
+        assert (case.answers["affected_need"], case.answers["whose_job"], case.answers["fairness_check"]) == (
+            "explanation", "shared", "unsure")
+        assert case.route == "senior_hr_advice"
+        assert "fairness_before_formal" in case.reasons
+    no_one = CollectingDispatcher()
+    record_decision(no_one, tracker(dict(FORMAL_ANSWERS), channel="web"), "fact_find", DOMAIN)
+    assert "Hurt or affected: No one." in no_one.messages[-1]["custom"]["pause_summary"]["text"]
 
 
 async def test_decision_records_the_case_once_and_gives_reference_and_summary(outcome_store):

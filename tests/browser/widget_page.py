@@ -11,6 +11,7 @@ REFLECTION_CHOICES = (
     "I have a concern about someone",
     "Attendance",
     "None of these",
+    "No one",
     "No",
     "A change in behaviour",
     "Talk to HR first",

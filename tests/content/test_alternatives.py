@@ -34,6 +34,18 @@ CATALOGUE_IDS = {
     "fact_find",
     "senior_hr_advice",
     "specialist_check",
+    "being_open",
+    "speak_up_support",
+    "team_learning",
+    "support_after_incident",
+}
+# Offered only for the people the restorative question says were hurt or affected.
+FOR_THOSE_AFFECTED = {
+    "restorative_conversation": {"colleagues", "raised_concern", "patient_family"},
+    "being_open": {"patient_family"},
+    "speak_up_support": {"raised_concern"},
+    "team_learning": {"colleagues"},
+    "support_after_incident": {"the_person"},
 }
 
 ROUTE_FITS = {
@@ -41,7 +53,8 @@ ROUTE_FITS = {
     "find_out_first": {"fact_find", "senior_hr_advice"},
     "health_support": {"occupational_health", "reasonable_adjustments", "wellbeing_support", "informal_conversation"},
     "system_learning": {"system_review", "training", "reflective_supervision", "informal_conversation"},
-    "informal_resolution": {"informal_conversation", "restorative_conversation", "mediation", "fact_find"},
+    # A restorative conversation is for when people have been hurt (or a relationship or bullying concern).
+    "informal_resolution": {"informal_conversation", "mediation", "fact_find"},
     "development": {"coaching", "training", "reflective_supervision", "increased_supervision", "capability_route"},
     "senior_hr_advice": {"senior_hr_advice", "fact_find", "wellbeing_support", "change_of_duties"},
     "formal_last_resort": {"fact_find", "capability_route", "change_of_duties", "wellbeing_support"},
@@ -93,9 +106,60 @@ def test_a_doubt_to_check_first_never_offers_talking_to_the_person(concern_type)
     assert not offered & TALKS_TO_THE_PERSON
 
 
+@pytest.mark.parametrize("affected", [(), ("patient_family", "colleagues", "the_person", "raised_concern")])
+def test_a_doubt_to_check_first_offers_nothing_for_those_affected_either(affected):
+    assert ids(alternatives_for("check_first", "conduct", affected=affected)) == ["specialist_check"]
+
+
+@pytest.mark.parametrize("alternative,groups", sorted(FOR_THOSE_AFFECTED.items()))
+def test_an_alternative_for_those_affected_is_offered_only_for_them(alternative, groups):
+    for route in sorted(set(ROUTE_FITS) - {"check_first"}):
+        assert alternative not in ids(alternatives_for(route, "conduct", limit=20))
+        assert alternative not in ids(alternatives_for(route, "conduct", limit=20, affected=("other",)))
+    assert get_alternative(alternative).affected and set(get_alternative(alternative).affected) == groups
+    for group in groups:
+        routes = get_alternative(alternative).routes
+        assert any(alternative in ids(alternatives_for(route, "conduct", affected=(group,))) for route in routes)
+
+
+@pytest.mark.parametrize("route", sorted(set(ROUTE_FITS) - {"check_first"}))
+def test_those_affected_come_first_at_most_two_and_the_route_keeps_its_own(route):
+    everyone = ("patient_family", "colleagues", "the_person", "raised_concern")
+    offered = ids(alternatives_for(route, "clinical", affected=everyone))
+    usual = ids(alternatives_for(route, "clinical"))
+    first = [item for item in offered if item in FOR_THOSE_AFFECTED]
+    assert 1 <= len(first) <= 2 and offered[: len(first)] == first
+    assert offered[len(first):] == [item for item in usual if item not in first]
+    assert len(offered) == len(set(offered))
+
+
+@pytest.mark.parametrize("need,first", [
+    ("explanation", "being_open"),
+    ("support", "speak_up_support"),
+    ("put_right", "restorative_conversation"),
+])
+def test_the_need_named_puts_what_meets_it_first(need, first):
+    offered = ids(alternatives_for("system_learning", "clinical", affected=("patient_family", "raised_concern"), need=need))
+    assert offered[0] == first
+
+
+def test_a_patient_family_and_a_colleague_who_raised_it_change_what_a_clinical_incident_offers():
+    usual = ids(alternatives_for("system_learning", "clinical"))
+    offered = ids(alternatives_for("system_learning", "clinical", affected=("patient_family", "raised_concern"),
+                                   need="explanation"))
+    assert offered[:2] == ["being_open", "speak_up_support"]
+    assert "being_open" not in usual and "speak_up_support" not in usual
+    assert offered[2:] == usual
+
+
+def test_a_restorative_conversation_is_still_first_for_relationship_concerns_with_no_one_named():
+    assert ids(alternatives_for("informal_resolution", "relationships"))[0] == "restorative_conversation"
+
+
 def test_escalating_now_has_no_alternatives():
     assert alternatives_for("escalate_now") == []
     assert alternatives_for(Route.ESCALATE_NOW, concern_type="fraud") == []
+    assert alternatives_for(Route.ESCALATE_NOW, affected=("patient_family",)) == []
 
 
 @pytest.mark.parametrize(

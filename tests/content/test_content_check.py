@@ -183,8 +183,8 @@ def test_a_route_left_without_alternatives_fails(edit, content_copy):
 def test_main_prints_a_summary_and_returns_0_for_good_content(real_content_dir, capsys):
     assert main(["--content-dir", str(real_content_dir), "--today", "2026-11-29"]) == 0
     output = capsys.readouterr().out
-    assert output.startswith("Content OK: 16 alternatives, 9 national entries")
-    assert "example-trust (7 entries)" in output
+    assert output.startswith("Content OK: 20 alternatives, 9 national entries")
+    assert "example-trust (8 entries)" in output
     assert "next review due by 2027-02-28" in output
 
 

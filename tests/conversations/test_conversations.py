@@ -1,8 +1,9 @@
 """Replays every scripted conversation in tests/conversations/*.yml against a real Pause.
 
 Each turn names the responses the bot must give, in order; a conversation may also name the case
-that must be stored at its end. These run the real NLU model, rules, action server and database.
+that must be stored at its end (its stored `answers` and `reasons` included). These run the real NLU model, rules, action server and database.
 """
+import json
 import uuid
 from pathlib import Path
 
@@ -96,6 +97,8 @@ def replay(pause, script):
         assert matches(reply.responses, turn["bot"]), f"turn {number}: {user[:80]!r} got {reply.responses}"
         for fragment in turn.get("says", []):
             assert fragment in reply.text, f"turn {number}: {fragment!r} missing from the reply"
+        for fragment in turn.get("not_says", []):
+            assert fragment not in reply.text, f"turn {number}: {fragment!r} should not be in the reply"
         for key in turn.get("custom", []):
             assert any(key in custom for custom in reply.customs), f"turn {number}: no {key} custom message"
     if "erased" in script:
@@ -112,4 +115,12 @@ def replay(pause, script):
     assert len(cases) == before + 1, "exactly one case should have been stored"
     case = cases[-1]
     for key, value in expected.items():
-        assert case[key] == value, f"case {key}"
+        if key == "answers":
+            # The stored answers hold at least these, exactly as given (categories, never words).
+            stored = json.loads(case["answers"]) if isinstance(case["answers"], str) else case["answers"]
+            assert {q: stored.get(q) for q in value} == value, f"case answers: {stored}"
+        elif key == "reasons":
+            stored = json.loads(case["reasons"]) if isinstance(case["reasons"], str) else case["reasons"]
+            assert stored == value, "case reasons"
+        else:
+            assert case[key] == value, f"case {key}"

@@ -78,7 +78,12 @@ def reflect_with_details(conversation: Conversation) -> str:
         "yes, the ward was short-staffed that night. The patient lives at LS6 2QB",
         "yes",
         "no",
+        # The restorative questions, typed: only the categories they name may be kept.
+        "Mr Fairweather's daughter, and Tom Hughes who reported it (07700 900461)",
+        "an honest explanation for Mr Fairweather's family, NHS number 943 476 5919",
+        "mine, and Dr Okonkwo-Bell's as the consultant",
         "I just want Priya Raman to feel supported and learn from it, NI number JG 10 37 59 A",
+        "yes, I'd do the same if it were Tom Hughes",
     ]
     return finish_reflection(conversation, turns, "4, thanks. Tom Hughes on 0113 496 0771 suggested I try this")
 

@@ -125,10 +125,14 @@ def test_answered_no_on_the_screen_does_not_ask_deliberate_harm():
     assert "deliberate_harm" not in next_questions(CLEAR)
 
 
+# After the Guide's questions: who has been hurt or affected, a good outcome, the fairness check.
+CLOSING = ["affected", "good_outcome", "fairness_check"]
+NOT_ASKED_UNLESS_SOMEONE_AFFECTED = ("affected_need", "whose_job")
+
 SKIP_CASES = [
     ("empty", {}, ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental",
                    "protocol_exists", "protocol_workable", "knowingly_departed", "peers_same", "missed_training",
-                   "lacked_supervision", "mitigation", "informal_conversation", "good_outcome"]),
+                   "lacked_supervision", "mitigation", "informal_conversation", *CLOSING]),
     ("urgent concern type", {"concern_type": "fraud"}, ["concern_type"]),
     ("urgent screen", {"concern_type": "conduct", "urgent_screen": "danger"}, ["concern_type", "urgent_screen"]),
     ("deliberate harm yes", {"concern_type": "conduct", "urgent_screen": "unsure", "urgent_doubt": "deliberate_harm", "deliberate_harm": "yes"},
@@ -138,20 +142,20 @@ SKIP_CASES = [
     ("possible fraud waits", {"concern_type": "conduct", "urgent_screen": "unsure", "urgent_doubt": "fraud"},
      ["concern_type", "urgent_screen", "urgent_doubt"]),
     ("health exit skips steps 3 to 5 and pattern", {"concern_type": "conduct", "urgent_screen": "none", "health_substance": "yes"},
-     ["concern_type", "urgent_screen", "health_substance", "health_spotted_earlier", "informal_conversation", "good_outcome"]),
+     ["concern_type", "urgent_screen", "health_substance", "health_spotted_earlier", "informal_conversation", *CLOSING]),
     ("foresight exit", {"urgent_screen": "none", "health_substance": "no", "health_physical": "no", "health_mental": "no",
                         "protocol_exists": "no"},
      ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental", "protocol_exists",
-      "informal_conversation", "good_outcome"]),
+      "informal_conversation", *CLOSING]),
     ("substitution exit", with_(missed_training="yes"),
      ["concern_type", "urgent_screen", "health_substance", "health_physical", "health_mental", "protocol_exists",
-      "protocol_workable", "knowingly_departed", "peers_same", "missed_training", "informal_conversation", "good_outcome"]),
+      "protocol_workable", "knowingly_departed", "peers_same", "missed_training", "informal_conversation", *CLOSING]),
     ("mitigation yes skips pattern", with_(mitigation="yes"),
-     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier", "pattern")]),
+     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier", *NOT_ASKED_UNLESS_SOMEONE_AFFECTED, "pattern")]),
     ("no informal conversation skips pattern", with_(informal_conversation="no"),
-     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier", "pattern")]),
+     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier", *NOT_ASKED_UNLESS_SOMEONE_AFFECTED, "pattern")]),
     ("informal conversation asks about a pattern", with_(pattern=None),
-     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier")]),
+     [q for q in QUESTIONS if q not in ("urgent_doubt", "deliberate_harm", "health_spotted_earlier", *NOT_ASKED_UNLESS_SOMEONE_AFFECTED)]),
 ]
 
 
@@ -163,3 +167,87 @@ def test_next_questions_skip_logic(answers, expected):
 def test_questions_follow_the_guide_order():
     asked = next_questions({})
     assert asked == [q for q in QUESTIONS if q in asked]
+
+
+# The restorative questions: what they need and whose job it is are asked only when someone was affected.
+@pytest.mark.parametrize("affected,asked", [
+    ("patient_family", True),
+    ("patient_family.raised_concern", True),
+    ("other", True),
+    ("no_one", False),
+    ("unsure", False),
+])
+def test_restorative_follow_ups_only_when_someone_was_affected(affected, asked):
+    questions = next_questions(with_(affected=affected))
+    assert ("affected_need" in questions) is asked
+    assert ("whose_job" in questions) is asked
+    assert questions[-2:] == ["good_outcome", "fairness_check"]
+
+
+@pytest.mark.parametrize("answers", [
+    with_(affected="colleagues", affected_need="unsure", whose_job="unsure"),
+    with_(affected="unsure"),
+])
+def test_restorative_answers_never_change_the_route_or_count_as_unknowns(answers):
+    assessment = route_for(answers)
+    assert assessment.route == Route.FORMAL_LAST_RESORT
+    assert assessment.unknowns == ()
+
+
+def test_the_fairness_check_is_asked_last_for_every_concern_that_reaches_the_guide():
+    for concern in ("clinical", "conduct", "attendance", "performance", "relationships", "bullying", "other"):
+        assert next_questions({"concern_type": concern, "urgent_screen": "none"})[-1] == "fairness_check"
+
+
+@pytest.mark.parametrize("answers", [
+    {"concern_type": "fraud", "fairness_check": "no"},
+    {"concern_type": "conduct", "urgent_screen": "danger", "fairness_check": "no"},
+    {"concern_type": "conduct", "urgent_screen": "unsure", "urgent_doubt": "safeguarding", "fairness_check": "unsure"},
+])
+def test_urgent_and_check_first_routes_never_wait_for_the_fairness_check(answers):
+    assert "fairness_check" not in next_questions(answers)
+    assessment = route_for(answers)
+    assert assessment.route in (Route.ESCALATE_NOW, Route.CHECK_FIRST)
+    assert "fairness_to_examine" not in assessment.reasons
+
+
+FAIRNESS_CASES = [
+    # id, answers without the fairness check, route when "yes", route when "no" or "not sure", reasons then
+    ("formal becomes senior HR advice", CLEAR, Route.FORMAL_LAST_RESORT, Route.SENIOR_HR_ADVICE,
+     ("no_exit_applies", "pattern_despite_support", "fairness_to_examine", "fairness_before_formal")),
+    ("capability formal becomes senior HR advice", with_(concern_type="performance"), Route.FORMAL_LAST_RESORT,
+     Route.SENIOR_HR_ADVICE, ("no_exit_applies", "pattern_despite_support", "fairness_to_examine", "fairness_before_formal")),
+    ("development keeps its route", with_(pattern="no"), Route.DEVELOPMENT, Route.DEVELOPMENT,
+     ("no_exit_applies", "first_occurrence", "fairness_to_examine")),
+    ("informal resolution keeps its route", with_(informal_conversation="no"), Route.INFORMAL_RESOLUTION,
+     Route.INFORMAL_RESOLUTION, ("no_exit_applies", "no_informal_conversation", "fairness_to_examine")),
+    ("health support keeps its route", with_(health_mental="yes", health_spotted_earlier="no"), Route.HEALTH_SUPPORT,
+     Route.HEALTH_SUPPORT, ("health_mental", "fairness_to_examine")),
+    ("system learning keeps its route", with_(protocol_workable="no"), Route.SYSTEM_LEARNING, Route.SYSTEM_LEARNING,
+     ("protocol_workable_no", "fairness_to_examine")),
+    ("mitigation keeps senior HR advice", with_(mitigation="yes"), Route.SENIOR_HR_ADVICE, Route.SENIOR_HR_ADVICE,
+     ("mitigation", "fairness_to_examine")),
+    ("find out first keeps its route", with_(mitigation="unsure"), Route.FIND_OUT_FIRST, Route.FIND_OUT_FIRST,
+     ("unsure_could_change_route", "fairness_to_examine")),
+]
+
+
+@pytest.mark.parametrize("answers,when_yes,when_doubt,reasons", [c[1:] for c in FAIRNESS_CASES],
+                         ids=[c[0] for c in FAIRNESS_CASES])
+def test_the_fairness_check(answers, when_yes, when_doubt, reasons):
+    yes = route_for({**answers, "fairness_check": "yes"})
+    assert yes == route_for(answers)
+    assert yes.route == when_yes
+    for doubt in ("no", "unsure"):
+        assessment = route_for({**answers, "fairness_check": doubt})
+        assert assessment.route == when_doubt
+        assert assessment.guide_exit == yes.guide_exit
+        assert assessment.unknowns == yes.unknowns
+        assert "fairness_check" not in assessment.unknowns
+        if yes.route != Route.FORMAL_LAST_RESORT:
+            assert assessment.reasons == yes.reasons + ("fairness_to_examine",)
+        assert [r for r in assessment.reasons if r.startswith("fairness")] == [
+            r for r in reasons if r.startswith("fairness")
+        ]
+        if yes.route == Route.FORMAL_LAST_RESORT:
+            assert "capability_route" not in assessment.reasons
