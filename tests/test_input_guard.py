@@ -44,8 +44,14 @@ def test_the_guard_is_registered_as_an_untrained_intent_classifier() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "\n\t", "!!!???", "...", "🙂🙂🙂", "x" * (MAX_MESSAGE_CHARS + 1), DOCUMENT],
-    ids=["empty", "spaces", "white space", "punctuation", "dots", "emoji", "one over the limit", "document"],
+    [
+        "", "   ", "\n\t", "!!!???", "...", "🙂🙂🙂", "x" * (MAX_MESSAGE_CHARS + 1), DOCUMENT,
+        "<script>document.write(1)</script>", '<a href="https://example.org/x">y</a>',
+    ],
+    ids=[
+        "empty", "spaces", "white space", "punctuation", "dots", "emoji", "one over the limit", "document",
+        "a script", "a link with one letter of text",
+    ],
 )
 def test_unreadable_input_falls_back_with_certainty(text: str) -> None:
     assert guarded(text) == FALLBACK
@@ -53,8 +59,11 @@ def test_unreadable_input_falls_back_with_certainty(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["hello", "1", "no", "ok?", "a" * MAX_MESSAGE_CHARS, "Médecin débordé", "ymddiheuriadau"],
-    ids=["word", "digit", "short answer", "question", "at the limit", "accents", "Welsh"],
+    [
+        "hello", "1", "no", "ok?", "a" * MAX_MESSAGE_CHARS, "Médecin débordé", "ymddiheuriadau",
+        "<b>the nurse</b> was late again", "i think a < b and c > d here",
+    ],
+    ids=["word", "digit", "short answer", "question", "at the limit", "accents", "Welsh", "a bold word", "angle brackets"],
 )
 def test_readable_input_keeps_the_classifiers_intent(text: str) -> None:
     assert guarded(text) == CLASSIFIED

@@ -1,7 +1,12 @@
-"""What counts as a message Pause can read: not empty, some letters or digits, not a document."""
+"""What counts as a message Pause can read: not empty, some letters or digits, not a document,
+not mostly markup."""
+import re
 
 # Longer than any answer or story a manager types; pasted documents are asked to be left out.
 MAX_MESSAGE_CHARS = 5000
+_MARKUP_TAG = re.compile(r"<[^<>\n]{0,200}>")
+# A script or style element is code from its opening tag to its closing one.
+_CODE_ELEMENT = re.compile(r"<(script|style)\b[^<>]{0,200}>.{0,2000}?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
 
 def is_blank(text: str) -> bool:
@@ -9,7 +14,28 @@ def is_blank(text: str) -> bool:
     return not (text or "").strip()
 
 
+def _letters(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)
+
+
+def is_mostly_markup(text: str) -> bool:
+    """True when more of the letters sit inside markup tags than outside them.
+
+    Pasted or typed HTML ("<script>...</script><img ...>") has words a classifier can guess at
+    confidently; such a message is asked to be put in words. A tag or two in ordinary writing
+    ("<b>the nurse</b> was late") leaves most of the letters outside and is read as usual.
+    """
+    code = [match.group(0) for match in _CODE_ELEMENT.finditer(text)]
+    prose = _CODE_ELEMENT.sub(" ", text)
+    tags = code + _MARKUP_TAG.findall(prose)
+    if not tags:
+        return False
+    inside = sum(_letters(tag) for tag in tags)
+    return inside > _letters(_MARKUP_TAG.sub(" ", prose))
+
+
 def is_unreadable(text: str) -> bool:
-    """True when there is nothing to understand: blank, no letters or digits, or far too long."""
+    """True when there is nothing to understand: blank, no letters or digits, far too long, or
+    mostly markup."""
     text = text or ""
-    return len(text) > MAX_MESSAGE_CHARS or not any(ch.isalnum() for ch in text)
+    return len(text) > MAX_MESSAGE_CHARS or not any(ch.isalnum() for ch in text) or is_mostly_markup(text)
