@@ -4,9 +4,16 @@ import re
 
 # Longer than any answer or story a manager types; pasted documents are asked to be left out.
 MAX_MESSAGE_CHARS = 5000
-_MARKUP_TAG = re.compile(r"<[^<>\n]{0,200}>")
+# An HTML or XML tag, as typed or pasted; shared with the redactor, which blanks tags before it reads.
+MARKUP_TAG = re.compile(r"<[^<>\n]{0,200}>")
 # A script or style element is code from its opening tag to its closing one.
 _CODE_ELEMENT = re.compile(r"<(script|style)\b[^<>]{0,200}>.{0,2000}?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def without_markup(text: str) -> str:
+    """The text with every tag blanked by spaces of its length, so the words around it stand apart
+    ("<div>i want" reads "i want") and every other character keeps its place."""
+    return MARKUP_TAG.sub(lambda tag: " " * len(tag.group()), text)
 
 
 def is_blank(text: str) -> bool:
@@ -27,11 +34,11 @@ def is_mostly_markup(text: str) -> bool:
     """
     code = [match.group(0) for match in _CODE_ELEMENT.finditer(text)]
     prose = _CODE_ELEMENT.sub(" ", text)
-    tags = code + _MARKUP_TAG.findall(prose)
+    tags = code + MARKUP_TAG.findall(prose)
     if not tags:
         return False
     inside = sum(_letters(tag) for tag in tags)
-    return inside > _letters(_MARKUP_TAG.sub(" ", prose))
+    return inside > _letters(MARKUP_TAG.sub(" ", prose))
 
 
 def is_unreadable(text: str) -> bool:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 
 import yaml
 
+from bot.nlp.input_check import without_markup
+
 if TYPE_CHECKING:
     from bot.nlp.names.recogniser import Recogniser
     from spacy.language import Language
@@ -109,7 +111,6 @@ _PLACE_WORDS = frozenset(
 # Endings of adjectives and verb forms, which a lone capitalised name hardly ever has.
 _WORD_ENDINGS = ("ed", "ing", "ly", "ful", "ous", "ive", "able")
 _LOWER_WORD = re.compile(r"[^\W\d_]+")
-_MARKUP_TAG = re.compile(r"<[^<>\n]{0,200}>")
 
 
 @dataclass(frozen=True)
@@ -927,7 +928,7 @@ def _find_names(text: str) -> List[Tuple[int, int]]:
         return []
     finder = _name_finder()
     # Tags are blanked out, keeping every offset, so that "<b>Sarah</b>" tokenises as a word.
-    doc = finder.nlp.tokenizer(_MARKUP_TAG.sub(lambda tag: " " * len(tag.group()), text))
+    doc = finder.nlp.tokenizer(without_markup(text))
     view = _TokenView(doc, finder)
     verbs_after_pair = view.vocabulary.verbs_after_name | {"were", "are", "have"}
     is_name = [False] * len(doc)
