@@ -42,6 +42,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.tokens import Doc
 
 from bot.nlp.grading import CLEAR, SafetyAssessment, Thresholds, grade
+from bot.nlp.input_check import MARKUP_TAG, without_markup
 from bot.nlp.risk import (
     COLLEAGUE,
     NONE,
@@ -169,6 +170,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
             return
         doc = message.get(SPACY_DOCS[TEXT])
         source = doc if isinstance(doc, Doc) else text
+        if MARKUP_TAG.search(text):
+            # Tags glued to words ("<div>i want ...") hide the words from the rules: read them apart.
+            source = without_markup(text)
         signal = assess(source)
         scores = self._scores(source, signal)
         model_intent, model_ranking = _classifier_prediction(message)

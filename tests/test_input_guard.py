@@ -102,6 +102,20 @@ def test_after_the_guard_the_safety_net_still_finds_a_crisis_in_a_document(where
     assert processed[0].get(INTENT) == {"name": "crisis", "confidence": 1.0}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<div class="message-body" data-source="chat-export" style="font-family:sans-serif">i want to kill myself</div>',
+        "<div>i want to kill myself</div>",
+    ],
+    ids=["mostly markup", "tags glued to the words"],
+)
+def test_after_the_guard_the_safety_net_still_finds_a_crisis_wrapped_in_markup(text: str) -> None:
+    processed = InputGuard.create({}, None, None, None).process([message(text)])
+    SafetyNet.create({}, None, None, None).process(processed)
+    assert processed[0].get(INTENT) == {"name": "crisis", "confidence": 1.0}
+
+
 def test_after_the_guard_a_document_without_a_crisis_stays_a_fallback() -> None:
     processed = InputGuard.create({}, None, None, None).process([message(DOCUMENT)])
     SafetyNet.create({}, None, None, None).process(processed)
